@@ -1,0 +1,312 @@
+"""What a catalog file may say: one jurisdiction dataset, validated before anything runs.
+
+A catalog file is YAML (docs/catalog-reference.md lists every key). Unknown keys are errors
+(``extra="forbid"``), platforms and converters are ``Literal`` names, and every field-map key
+must be a canonical field (``permitdb.canonical.MAPPABLE_FIELDS``). ``catalog.load`` turns
+pydantic's errors into messages that name the file and the key path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from permitdb.canonical import MAPPABLE_FIELDS
+from permitdb.vocabulary import (
+    PROPERTY_CLASSES,
+    RECORD_CLASSES,
+    STATUSES,
+    TAGS,
+    PropertyClass,
+    RecordClass,
+    Status,
+    Tag,
+)
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA PR RI SC SD TN TX UT VT VA WA WV WI WY GU VI AS MP".split()
+)
+
+Converter = Literal[
+    "text",  # trimmed string; empty -> null
+    "upper",  # trimmed, upper-cased
+    "date",  # any date/datetime spelling (ISO, MM/DD/YYYY, epoch ms, YYYYMMDD.hhmmss) -> local date
+    "datetime",  # same inputs -> aware UTC datetime
+    "money",  # "$1,234.00", "50000.0000", 1234 -> Decimal
+    "integer",  # "1,200", "3.0", "18,737 sf" -> int
+    "number",  # -> float
+    "phone",  # digits, formatted (NNN) NNN-NNNN when US-shaped
+    "point",  # GeoJSON geometry, "(lat, lng)", "POINT (lng lat)" -> (lat, lng)
+    "url",  # a URL string, or Socrata's {"url": ...} object
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Jurisdiction(Model):
+    """Who publishes the data. Files in one folder describe one jurisdiction and must agree."""
+
+    slug: str = Field(pattern=SLUG, description="e.g. new-york-city-ny")
+    name: str = Field(min_length=1, description="Display name, e.g. New York City")
+    state: str = Field(description="Two-letter USPS state code")
+    county_fips: str | None = Field(None, pattern=r"^\d{5}$", description="5-digit county FIPS")
+    city: str | None = Field(None, description="City name to fill when records lack one")
+    timezone: str = Field(description="IANA zone the jurisdiction's dates are in")
+
+    @field_validator("state")
+    @classmethod
+    def _known_state(cls, value: str) -> str:
+        if value not in US_STATES:
+            raise ValueError(f"{value!r} is not a two-letter US state code")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. America/New_York)") from exc
+        return value
+
+
+# --- sources: one model per platform, told apart by `platform` -------------------------------
+
+
+class SocrataSource(Model):
+    """Socrata SODA 2.x: ``https://{domain}/resource/{dataset_id}.json``.
+
+    ``api: export`` reads the whole-dataset CSV export (``/api/views/{id}/rows.csv``) instead,
+    for catalogs whose field map uses the export's display names.
+    """
+
+    platform: Literal["socrata"]
+    domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    dataset_id: str = Field(pattern=r"^[a-z0-9]{4}-[a-z0-9]{4}$")
+    api: Literal["soda", "export"] = "soda"
+    order: str = Field(":id", description="Stable $order for offset paging")
+    where: str | None = Field(None, description="Static SoQL $where filter")
+    select: str | None = Field(None, description="Optional SoQL $select")
+
+
+class ArcGISSource(Model):
+    """ArcGIS REST feature/map-service layer: ``{layer_url}/query``."""
+
+    platform: Literal["arcgis"]
+    layer_url: str = Field(pattern=r"^https?://.+/(MapServer|FeatureServer)/\d+$")
+    format: Literal["geojson", "json"] = "geojson"
+    where: str = "1=1"
+    out_fields: str = "*"
+
+
+class CKANSource(Model):
+    """CKAN DataStore: ``{base_url}/api/3/action/datastore_search?resource_id=...``."""
+
+    platform: Literal["ckan"]
+    base_url: str = Field(pattern=r"^https?://[^/]+(/.*)?$")
+    resource_id: str = Field(min_length=1)
+    sort: str = Field("_id", description="Stable sort for offset paging")
+    use_sql: bool = Field(False, description="Page with datastore_search_sql where allowed")
+
+
+class CartoSource(Model):
+    """CARTO SQL API: ``{base_url}/api/v2/sql?q=SELECT ...``."""
+
+    platform: Literal["carto"]
+    base_url: str = Field(pattern=r"^https?://[^/]+(/.*)?$")
+    table: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*$")
+    order_by: str = Field("cartodb_id", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    columns: str = Field("*", description="SELECT list; the_geom is returned as GeoJSON")
+
+
+class FileSource(Model):
+    """A CSV, NDJSON or JSON-array file at a URL (http/https) or a local path."""
+
+    platform: Literal["file"]
+    url: str = Field(min_length=1)
+    format: Literal["csv", "ndjson", "json"]
+    records_path: str | None = Field(
+        None, description="For JSON: dotted path to the array of records, e.g. 'result.records'"
+    )
+
+
+Source = Annotated[
+    SocrataSource | ArcGISSource | CKANSource | CartoSource | FileSource,
+    Field(discriminator="platform"),
+]
+Platform = Literal["socrata", "arcgis", "ckan", "carto", "file"]
+
+
+class Cursor(Model):
+    """Incremental sync: fetch rows whose ``field`` is at or after the last committed value.
+
+    The range start is closed; rows at the boundary are re-read and upserted by primary key,
+    so nothing is duplicated. ``lag_seconds`` re-reads a window for late edits.
+    """
+
+    field: str = Field(min_length=1, description="Source field, e.g. ':updated_at' or 'EDITDATE'")
+    kind: Literal["datetime", "date", "epoch_ms", "number", "string"] = "datetime"
+    lag_seconds: int = Field(0, ge=0)
+
+
+# --- field map --------------------------------------------------------------------------------
+
+TEMPLATE_FIELD = re.compile(r"\{([^{}:]+)(?::([^{}]*))?\}")
+
+
+class FieldSpec(Model):
+    """How one canonical field is filled. Exactly one of ``source``, ``template`` or ``value``."""
+
+    source: str | list[str] | None = Field(
+        None, description="Source field, or several: the first non-empty wins unless `join` is set"
+    )
+    template: str | None = Field(
+        None, description="Python-style template of source fields, e.g. '{BORO}{BLOCK:0>5}'"
+    )
+    value: str | int | float | None = Field(None, description="A constant")
+    convert: Converter = "text"
+    join: str | None = Field(None, description="Join all non-empty source values with this")
+    map: dict[str, str] | None = Field(
+        None, description="Replace each source value (exact, after trimming) before converting"
+    )
+    format: str | None = Field(None, description="strptime format when the date spelling is odd")
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> FieldSpec:
+        given = [k for k in ("source", "template", "value") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of source, template or value")
+        return self
+
+    def source_fields(self) -> list[str]:
+        """Every source field this spec reads (for the conformance suite)."""
+        if isinstance(self.source, str):
+            return [self.source]
+        if isinstance(self.source, list):
+            return list(self.source)
+        if self.template is not None:
+            return [m.group(1) for m in TEMPLATE_FIELD.finditer(self.template)]
+        return []
+
+
+class ValueMaps(Model):
+    """Per-jurisdiction raw value -> vocabulary. Keys match case- and space-insensitively.
+
+    Consulted before the general rules in ``normalize``; anything unmapped falls through to
+    them and then to ``unknown``.
+    """
+
+    status: dict[str, Status] = Field(default_factory=dict)
+    property_class: dict[str, PropertyClass] = Field(default_factory=dict)
+    tags: dict[str, list[Tag]] = Field(default_factory=dict)
+    record_class: dict[str, RecordClass] = Field(default_factory=dict)
+
+    @field_validator("status")
+    @classmethod
+    def _statuses(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(v for v in value.values() if v not in STATUSES)
+        if bad:
+            raise ValueError(f"not statuses: {bad}")
+        return value
+
+    @field_validator("property_class")
+    @classmethod
+    def _property_classes(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(v for v in value.values() if v not in PROPERTY_CLASSES)
+        if bad:
+            raise ValueError(f"not property classes: {bad}")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        bad = sorted({t for ts in value.values() for t in ts if t not in TAGS})
+        if bad:
+            raise ValueError(f"not tags: {bad}")
+        return value
+
+    @field_validator("record_class")
+    @classmethod
+    def _record_classes(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = sorted(v for v in value.values() if v not in RECORD_CLASSES)
+        if bad:
+            raise ValueError(f"not record classes: {bad}")
+        return value
+
+
+class Recording(Model):
+    """Where the bundled real payload lives, relative to the repository's ``recordings/``."""
+
+    path: str = Field(min_length=1, description="e.g. socrata/austin-tx/issued-construction.json")
+    min_rows: int = Field(1, ge=0, description="The recording holds at least this many records")
+    layer_metadata: str | None = Field(None, description="ArcGIS: the layer's ?f=json document")
+
+
+class CatalogEntry(Model):
+    """One jurisdiction dataset: what to fetch, and how its records map to the canonical one."""
+
+    dataset: str = Field(pattern=SLUG, description="Dataset slug, unique within the jurisdiction")
+    name: str = Field(min_length=1, description="Human name of the dataset")
+    jurisdiction: Jurisdiction
+    record_class: RecordClass = "permit"
+    source: Source
+    page_size: int = Field(1000, ge=1, le=50_000)
+    primary_key: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Source fields that identify a record. Unset: a hash of the whole record "
+        "(for sources with no id; a changed row then reads as a new one).",
+    )
+    cursor: Cursor | None = Field(None, description="Unset: every sync reads the whole dataset")
+    fields: dict[str, str | FieldSpec]
+    value_maps: ValueMaps = Field(default_factory=ValueMaps)
+    patterns: dict[str, str] = Field(
+        default_factory=dict,
+        description="Canonical field -> regex it must match, else the record is quarantined",
+    )
+    required: list[str] = Field(
+        default_factory=list, description="Canonical fields that must be non-empty"
+    )
+    recording: Recording
+    notes: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """Globally unique dataset id: ``<jurisdiction>/<dataset>``."""
+        return f"{self.jurisdiction.slug}/{self.dataset}"
+
+    @field_validator("fields")
+    @classmethod
+    def _canonical_keys(cls, value: dict[str, str | FieldSpec]) -> dict[str, str | FieldSpec]:
+        unknown = sorted(set(value) - MAPPABLE_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"not mappable canonical fields: {unknown} (see docs/catalog-reference.md)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CatalogEntry:
+        for key in (*self.patterns, *self.required):
+            if key not in MAPPABLE_FIELDS:
+                raise ValueError(f"{key!r} in patterns/required is not a canonical field")
+        for key, pattern in self.patterns.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"patterns.{key}: invalid regex: {exc}") from exc
+        return self
+
+    def field_specs(self) -> dict[str, FieldSpec]:
+        """The field map with the short ``field: SOURCE`` spelling expanded."""
+        return {
+            name: FieldSpec(source=spec) if isinstance(spec, str) else spec
+            for name, spec in self.fields.items()
+        }

@@ -1,0 +1,52 @@
+"""Runtime settings, read once from the environment (prefix ``PERMITDB_``) or a ``.env`` file."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Defaults give the embedded single-machine setup."""
+
+    model_config = SettingsConfigDict(env_prefix="PERMITDB_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(DEFAULT_DATA_DIR, description="Where the embedded database lives.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL. Unset: SQLite at <data_dir>/permitdb.sqlite. "
+        "PostgreSQL: postgresql://user@host:5432/db (driver psycopg 3).",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr("permitdb-local-development-secret"),
+        description="Server secret for HMAC-hashing API keys. Set a long random value.",
+    )
+    socrata_app_token: SecretStr | None = Field(
+        None, description="Optional Socrata app token (X-App-Token) for higher rate limits."
+    )
+    http_timeout_s: float = Field(60.0, gt=0)
+    http_max_retries: int = Field(5, ge=0, le=20)
+    http_backoff_base_s: float = Field(1.0, ge=0)
+    http_backoff_max_s: float = Field(60.0, ge=0)
+    user_agent: str = "permitdb (+https://github.com/permitdb/permitdb)"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'permitdb.sqlite').as_posix()}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the ``postgresql://`` spelling users copy from psql and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

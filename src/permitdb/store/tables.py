@@ -1,0 +1,216 @@
+"""Every table, as SQLAlchemy Core. Alembic migrations (store/migrations) create them.
+
+``permits`` has one column per ``PermitRecord`` field (tests/store/test_tables.py checks), an
+integer surrogate ``seq`` (SQLite FTS5 needs an integer rowid) and the public text ``id``.
+Full-text objects (FTS5 table and triggers on SQLite, a tsvector column and GIN index on
+PostgreSQL) are created by the migrations through ``store.dialects``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+# A naming convention makes constraint names deterministic, so SQLite batch migrations work.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+# SQLite's INTEGER PRIMARY KEY is the rowid only when spelled INTEGER, not BIGINT.
+Serial = BigInteger().with_variant(Integer(), "sqlite")
+Money = Numeric(16, 2)
+UtcDateTime = DateTime(timezone=True)
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("slug", String(200), primary_key=True),  # "<jurisdiction>/<dataset>"
+    Column("jurisdiction", String(100), nullable=False, index=True),
+    Column("jurisdiction_name", Text, nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("platform", String(20), nullable=False),
+    Column("record_class", String(40), nullable=False),
+    Column("source_url", Text, nullable=False),  # redacted of secrets
+    Column("registered_at", UtcDateTime, nullable=False),
+)
+
+permits = Table(
+    "permits",
+    metadata,
+    Column("seq", Serial, primary_key=True, autoincrement=True),
+    Column("id", String(40), nullable=False, unique=True),
+    Column("jurisdiction", String(100), nullable=False),
+    Column("dataset", String(200), ForeignKey("datasets.slug"), nullable=False),
+    Column("source_record_id", Text, nullable=False),
+    Column("record_class", String(40), nullable=False),
+    Column("permit_number", Text),
+    Column("permit_type", Text),
+    Column("permit_type_desc", Text),
+    Column("permit_subtype", Text),
+    Column("permit_class", Text),
+    Column("work_class", Text),
+    Column("proposed_use", Text),
+    Column("description", Text),
+    Column("master_permit_number", Text),
+    Column("status_raw", Text),
+    Column("status", String(20), nullable=False),
+    Column("status_phase", String(10), nullable=False),
+    Column("tags", Json, nullable=False),
+    Column("category", String(30)),
+    Column("property_class", String(20), nullable=False),
+    Column("classification_rules", Json, nullable=False),
+    Column("applied_date", Date),
+    Column("issued_date", Date),
+    Column("finaled_date", Date),
+    Column("expires_date", Date),
+    Column("status_date", Date),
+    Column("co_issued_date", Date),
+    Column("valuation", Money),
+    Column("fees", Money),
+    Column("housing_units", Integer),
+    Column("square_feet", BigInteger),
+    Column("stories", Integer),
+    Column("original_address1", Text),
+    Column("original_address2", Text),
+    Column("original_city", Text),
+    Column("original_state", Text),
+    Column("original_zip", Text),
+    Column("street_number", Text),
+    Column("street_name", Text),
+    Column("unit", Text),
+    Column("address", Text),
+    Column("city", Text),
+    Column("state", String(2)),
+    Column("zip", String(5)),
+    Column("county_fips", String(5)),
+    Column("address_key", Text),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("location_source", String(30)),
+    Column("parcel_id", Text),
+    Column("contractor_name", Text),
+    Column("contractor_license", Text),
+    Column("contractor_license_state", String(2)),
+    Column("contractor_trade", Text),
+    Column("contractor_phone", Text),
+    Column("contractor_address", Text),
+    Column("owner_name", Text),
+    Column("owner_phone", Text),
+    Column("applicant_name", Text),
+    Column("source_url", Text),
+    Column("source_updated_at", UtcDateTime),
+    Column("fetched_at", UtcDateTime, nullable=False),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("quality_flags", Json, nullable=False),
+    Column("raw", Json, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Index("uq_permits_dataset_source_record_id", "dataset", "source_record_id", unique=True),
+    # keyset order of the permit listing: issued date desc, then id
+    Index("ix_permits_issued_date_id", "issued_date", "id"),
+    Index("ix_permits_state_issued_date", "state", "issued_date"),
+    Index("ix_permits_jurisdiction_issued_date", "jurisdiction", "issued_date"),
+    Index("ix_permits_applied_date", "applied_date"),
+    Index("ix_permits_status", "status"),
+    Index("ix_permits_address_key", "address_key"),
+    Index("ix_permits_permit_number", "permit_number"),
+)
+
+# One row per (permit, tag): a portable, indexable way to filter by tag on both engines.
+permit_tags = Table(
+    "permit_tags",
+    metadata,
+    Column("permit_seq", Serial, ForeignKey("permits.seq", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(30), primary_key=True),
+    Index("ix_permit_tags_tag_permit_seq", "tag", "permit_seq"),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("dataset", String(200), ForeignKey("datasets.slug"), nullable=False, index=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Column("status", String(20), nullable=False),  # running | succeeded | failed | interrupted
+    Column("mode", String(20), nullable=False),  # incremental | full | resumed
+    Column("fetched", Integer, nullable=False, default=0),
+    Column("inserted", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+    Column("cursor_before", Text),
+    Column("cursor_after", Text),
+    Column("error", Text),
+)
+
+# Committed in the same transaction as each page's records: the resume point of a sync.
+ingest_state = Table(
+    "ingest_state",
+    metadata,
+    Column("dataset", String(200), ForeignKey("datasets.slug"), primary_key=True),
+    Column("cursor_value", Text),  # high-water mark of the last completed sync
+    Column("pending_cursor_value", Text),  # high-water mark so far in the running sync
+    Column("since", Text),  # the `since` the running sync started with
+    Column("resume", Json),  # Page.resume of the last committed page; null when idle
+    Column("run_id", Serial, ForeignKey("ingest_runs.id")),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("dataset", String(200), ForeignKey("datasets.slug"), nullable=False),
+    Column("run_id", Serial, ForeignKey("ingest_runs.id"), nullable=False),
+    Column("source_record_id", Text),
+    Column("reason_code", String(50), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("field", Text),
+    Column("raw", Json, nullable=False),
+    Column("raw_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    # a record rejected again for the same reason is not stored twice
+    Index(
+        "uq_quarantine_dataset_raw_hash_reason", "dataset", "raw_hash", "reason_code", unique=True
+    ),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("prefix", String(16), nullable=False),  # shown in listings: "pdb_live_ab12"
+    Column("key_hash", String(64), nullable=False, unique=True),  # HMAC-SHA256, never the key
+    Column("scopes", Json, nullable=False),
+    Column("monthly_quota", Integer),  # null: unlimited
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
+    Column("is_demo", Boolean, nullable=False, default=False),
+)
