@@ -128,6 +128,7 @@ DERIVED_FIELDS: Final = frozenset(
         "status_phase",
         "tags",
         "category",
+        "property_class",
         "classification_rules",
         "street_number",
         "street_name",

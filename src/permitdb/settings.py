@@ -20,6 +20,13 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. Unset: SQLite at <data_dir>/permitdb.sqlite. "
         "PostgreSQL: postgresql://user@host:5432/db (driver psycopg 3).",
     )
+    catalog_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Extra folders of catalog files, read after the bundled catalog.",
+    )
+    recordings_dir: Path | None = Field(
+        None, description="Folder of recorded portal payloads. Unset: the repository's recordings/."
+    )
     secret_key: SecretStr = Field(
         SecretStr("permitdb-local-development-secret"),
         description="Server secret for HMAC-hashing API keys. Set a long random value.",

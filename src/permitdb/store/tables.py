@@ -1,15 +1,17 @@
 """Every table, as SQLAlchemy Core. Alembic migrations (store/migrations) create them.
 
-``permits`` has one column per ``PermitRecord`` field (tests/store/test_tables.py checks), an
+``permits`` has one column per ``PermitRecord`` field (tests/store/test_migrations.py checks), an
 integer surrogate ``seq`` (SQLite FTS5 needs an integer rowid) and the public text ``id``.
 Full-text objects (FTS5 table and triggers on SQLite, a tsvector column and GIN index on
-PostgreSQL) are created by the migrations through ``store.dialects``.
+PostgreSQL) are created by the migrations through ``store.dialects``, which also holds the
+column type variants used here.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -24,8 +26,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+from permitdb.store.dialects import Json, Serial
 
 # A naming convention makes constraint names deterministic, so SQLite batch migrations work.
 metadata = MetaData(
@@ -38,11 +43,35 @@ metadata = MetaData(
     }
 )
 
-Json = JSON().with_variant(JSONB(), "postgresql")
-# SQLite's INTEGER PRIMARY KEY is the rowid only when spelled INTEGER, not BIGINT.
-Serial = BigInteger().with_variant(Integer(), "sqlite")
+# SQLite keeps no decimal type: values are stored as REAL and read back through "%.2f", exact
+# up to 15 significant digits (under ten trillion dollars with cents).
 Money = Numeric(16, 2)
-UtcDateTime = DateTime(timezone=True)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime in, an aware UTC datetime out, on every engine.
+
+    SQLite stores the wall-clock digits and drops the offset, and PostgreSQL answers in the
+    session's time zone; converting to UTC on the way in and out makes both round-trip exactly.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: the store takes aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
 
 datasets = Table(
     "datasets",
@@ -55,7 +84,7 @@ datasets = Table(
     Column("platform", String(20), nullable=False),
     Column("record_class", String(40), nullable=False),
     Column("source_url", Text, nullable=False),  # redacted of secrets
-    Column("registered_at", UtcDateTime, nullable=False),
+    Column("registered_at", UtcDateTime(), nullable=False),
 )
 
 permits = Table(
@@ -122,23 +151,25 @@ permits = Table(
     Column("owner_phone", Text),
     Column("applicant_name", Text),
     Column("source_url", Text),
-    Column("source_updated_at", UtcDateTime),
-    Column("fetched_at", UtcDateTime, nullable=False),
-    Column("first_seen_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("source_updated_at", UtcDateTime()),
+    Column("fetched_at", UtcDateTime(), nullable=False),
+    Column("first_seen_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Column("quality_flags", Json, nullable=False),
     Column("raw", Json, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Index("uq_permits_dataset_source_record_id", "dataset", "source_record_id", unique=True),
-    # keyset order of the permit listing: issued date desc, then id
-    Index("ix_permits_issued_date_id", "issued_date", "id"),
-    Index("ix_permits_state_issued_date", "state", "issued_date"),
-    Index("ix_permits_jurisdiction_issued_date", "jurisdiction", "issued_date"),
     Index("ix_permits_applied_date", "applied_date"),
     Index("ix_permits_status", "status"),
     Index("ix_permits_address_key", "address_key"),
     Index("ix_permits_permit_number", "permit_number"),
+    Index("ix_permits_updated_at", "updated_at"),  # updated_since: clients syncing changes
 )
+# The permit listing's keyset order, unfiltered and under its two most common filters.
+LISTING_ORDER = (permits.c.issued_date.desc().nulls_last(), permits.c.id.desc())
+Index("ix_permits_issued_date_id", *LISTING_ORDER)
+Index("ix_permits_state_issued_date_id", permits.c.state, *LISTING_ORDER)
+Index("ix_permits_jurisdiction_issued_date_id", permits.c.jurisdiction, *LISTING_ORDER)
 
 # One row per (permit, tag): a portable, indexable way to filter by tag on both engines.
 permit_tags = Table(
@@ -154,8 +185,8 @@ ingest_runs = Table(
     metadata,
     Column("id", Serial, primary_key=True, autoincrement=True),
     Column("dataset", String(200), ForeignKey("datasets.slug"), nullable=False, index=True),
-    Column("started_at", UtcDateTime, nullable=False),
-    Column("finished_at", UtcDateTime),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
     Column("status", String(20), nullable=False),  # running | succeeded | failed | interrupted
     Column("mode", String(20), nullable=False),  # incremental | full | resumed
     Column("fetched", Integer, nullable=False, default=0),
@@ -178,7 +209,7 @@ ingest_state = Table(
     Column("since", Text),  # the `since` the running sync started with
     Column("resume", Json),  # Page.resume of the last committed page; null when idle
     Column("run_id", Serial, ForeignKey("ingest_runs.id")),
-    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 quarantine = Table(
@@ -193,7 +224,7 @@ quarantine = Table(
     Column("field", Text),
     Column("raw", Json, nullable=False),
     Column("raw_hash", String(64), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
     # a record rejected again for the same reason is not stored twice
     Index(
         "uq_quarantine_dataset_raw_hash_reason", "dataset", "raw_hash", "reason_code", unique=True
@@ -209,8 +240,8 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),  # HMAC-SHA256, never the key
     Column("scopes", Json, nullable=False),
     Column("monthly_quota", Integer),  # null: unlimited
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("last_used_at", UtcDateTime),
-    Column("revoked_at", UtcDateTime),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
     Column("is_demo", Boolean, nullable=False, default=False),
 )
