@@ -1,0 +1,323 @@
+"""ArcGIS REST: a feature/map-service layer read through ``{layer_url}/query``.
+
+The layer's own description (``{layer_url}?f=json``) picks the paging strategy, as in
+pyesridump's ladder: ``resultOffset``/``resultRecordCount`` ordered by the object id when the
+server supports pagination (10.3+), else object-id ranges over the ids from ``returnIdsOnly``.
+Pages never ask for more than the layer's ``maxRecordCount``; ``exceededTransferLimit`` says
+the server cut an answer short. Geometry is requested in WGS84 (``outSR=4326``) and, when the
+layer answers in Esri JSON, converted to GeoJSON.
+
+ArcGIS reports most failures as HTTP 200 with ``{"error": {"code", "message", "details"}}``,
+so every body is checked, not just the status.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from permitdb.catalog import model as catalog
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import FatalSourceError, RetriableSourceError
+from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken
+from permitdb.sources.geometry import esri_to_geojson
+from permitdb.sources.http import HttpClient
+from permitdb.sources.paging import OffsetPaginator, PageParams, Paginator
+
+# Servers before 10.1 leave maxRecordCount out of the layer description; 1000 was their limit.
+DEFAULT_MAX_RECORD_COUNT: Final = 1000
+RETRIABLE_CODES: Final = frozenset({500, 503, 504})
+FATAL_ADVICE: Final[dict[object, str]] = {
+    400: "The server rejected the query: check where, out_fields and the cursor field in the "
+    "catalog entry against the fields listed at {layer}?f=json.",
+    403: "The server refused access: permitdb reads public layers only; find the public copy "
+    "of this layer on the publisher's open-data site and fix layer_url.",
+    404: "The layer does not exist: open {layer} in a browser, find the layer's current "
+    "address in the service directory and fix layer_url.",
+    498: "The access token is invalid or expired: this layer is not public; find the public "
+    "copy of the layer on the publisher's open-data site and fix layer_url.",
+    499: "The layer requires a token (it is not public): find the public copy of the layer on "
+    "the publisher's open-data site and fix layer_url.",
+}
+TIMESTAMP_CURSORS: Final = frozenset({"epoch_ms", "date", "datetime"})
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """What the layer description says about how to page it."""
+
+    oid_field: str
+    max_record_count: int
+    supports_pagination: bool
+    supports_geojson: bool
+
+    @classmethod
+    def from_description(cls, doc: Mapping[str, Any], layer_url: str) -> Layer:
+        fields = doc.get("fields") or []
+        oid = doc.get("objectIdField") or next(
+            (f.get("name") for f in fields if f.get("type") == "esriFieldTypeOID"), None
+        )
+        if not isinstance(oid, str):
+            raise FatalSourceError(
+                f"{layer_url}?f=json names no object-id field, so its rows cannot be paged "
+                "reliably. Point layer_url at the feature layer itself (not a table view or "
+                "a group layer) in the catalog entry."
+            )
+        advanced = doc.get("advancedQueryCapabilities") or {}
+        return cls(
+            oid_field=oid,
+            max_record_count=int(doc.get("maxRecordCount") or DEFAULT_MAX_RECORD_COUNT),
+            supports_pagination=bool(
+                advanced.get("supportsPagination", doc.get("supportsPagination", False))
+            ),
+            # Absent on old servers: trust the catalog's format then.
+            supports_geojson="geojson" in str(doc.get("supportedQueryFormats", "geojson")).lower(),
+        )
+
+
+class ObjectIdRangePaginator(Paginator[int | None]):
+    """Pages through sorted object ids, ``page_size`` ids per ``<oid> >= a AND <oid> <= b``.
+
+    ``token`` is the last object id read (None before the first page). Ranges follow the ids
+    the server listed, so gaps in the ids never produce empty pages.
+    """
+
+    def __init__(
+        self, ids: Sequence[int], page_size: int, *, oid_field: str, where: str, after: int | None
+    ) -> None:
+        super().__init__(after, page_size=page_size)
+        self._ids = ids
+        self._size = page_size
+        self._oid_field = oid_field
+        self._where = where
+        self._finished = not self._pending()
+
+    def _pending(self) -> Sequence[int]:
+        start = 0 if self.token is None else bisect_right(self._ids, self.token)
+        return self._ids[start : start + self._size]
+
+    def params(self) -> PageParams:
+        chunk = self._pending()
+        oid = self._oid_field
+        return {"where": f"({self._where}) AND {oid} >= {chunk[0]} AND {oid} <= {chunk[-1]}"}
+
+    def next_token(self, records: Sequence[object]) -> int | None:
+        return max(_object_id(record, self._oid_field) for record in records)
+
+    def update(self, records: Sequence[object], *, more: bool | None = None) -> None:
+        """Move past the range; ``more`` (exceededTransferLimit) means the server cut it short."""
+        following = self.next_token(records) if more and records else self._pending()[-1]
+        if self.token is not None and following is not None and following <= self.token:
+            raise FatalSourceError(
+                f"loop detected in object-id paging: the server answered ids up to {following} "
+                f"after id {self.token}, so it ignores the where clause. Report the layer to "
+                "its publisher, or find another copy of it and fix layer_url."
+            )
+        self._token = following
+        self._finished = not self._pending()
+
+
+class ArcGISSource:
+    """Reads a ``platform: arcgis`` catalog entry."""
+
+    def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
+        if not isinstance(entry.source, catalog.ArcGISSource):
+            raise TypeError(
+                f"{entry.slug}: ArcGISSource reads platform 'arcgis', not "
+                f"{entry.source.platform!r}; build sources with "
+                "permitdb.sources.registry.build_source"
+            )
+        self._entry = entry
+        self._config = entry.source
+        self._client = client
+        self._layer_url = entry.source.layer_url
+        self._query_url = f"{self._layer_url}/query"
+
+    def pages(
+        self, *, since: str | None = None, resume: ResumeToken | None = None
+    ) -> Iterator[Page]:
+        description = self._get(self._layer_url, {"f": "json"})
+        layer = Layer.from_description(description, self._layer_url)
+        fmt = self._config.format if layer.supports_geojson else "json"
+        base: dict[str, str | int] = {
+            "outFields": self._out_fields(layer.oid_field),
+            "outSR": "4326",
+            "returnGeometry": "true",
+            "f": fmt,
+        }
+        page_size = min(self._entry.page_size, layer.max_record_count)
+        where = self._where(since)
+        paginator: OffsetPaginator | ObjectIdRangePaginator
+        if layer.supports_pagination:
+            offset = _resume_value(resume, "offset") or 0
+            paginator = OffsetPaginator(
+                page_size,
+                offset=offset,
+                limit_param="resultRecordCount",
+                offset_param="resultOffset",
+            )
+            query = base | {"where": where, "orderByFields": f"{layer.oid_field} ASC"}
+            resume_key = "offset"
+        else:
+            paginator = self._range_paginator(where, layer, page_size, resume)
+            query, resume_key = base, "after_oid"
+        while paginator.has_more:
+            answer = self._get(self._query_url, query | paginator.params())
+            records, exceeded = feature_records(answer)
+            # GeoJSON answers often leave exceededTransferLimit out: then a full page means more.
+            paginator.update(records, more=True if exceeded else None)
+            if records:
+                yield Page(records=records, resume={resume_key: paginator.token})
+
+    def count(self, *, since: str | None = None) -> int | None:
+        answer = self._get(
+            self._query_url, {"where": self._where(since), "returnCountOnly": "true", "f": "json"}
+        )
+        count = answer.get("count")
+        if not isinstance(count, int):
+            raise FatalSourceError(
+                f"{self._query_url}: returnCountOnly answered {answer!r:.200} without a count. "
+                "Check that layer_url in the catalog entry is a feature layer."
+            )
+        return count
+
+    def _range_paginator(
+        self, where: str, layer: Layer, page_size: int, resume: ResumeToken | None
+    ) -> ObjectIdRangePaginator:
+        answer = self._get(self._query_url, {"where": where, "returnIdsOnly": "true", "f": "json"})
+        # Old servers spell ids as floats (6.4579816E7); null means no rows match.
+        ids = sorted(int(value) for value in answer.get("objectIds") or [])
+        return ObjectIdRangePaginator(
+            ids,
+            page_size,
+            oid_field=layer.oid_field,
+            where=where,
+            after=_resume_value(resume, "after_oid"),
+        )
+
+    def _get(self, url: str, params: Mapping[str, str | int]) -> dict[str, Any]:
+        answer = self._client.get_json(url, params)
+        if not isinstance(answer, dict):
+            raise FatalSourceError(
+                f"{url}: expected a JSON object, got {type(answer).__name__}. Check that "
+                "layer_url in the catalog entry ends in /MapServer/<n> or /FeatureServer/<n>."
+            )
+        raise_for_esri_error(answer, self._layer_url)
+        return answer
+
+    def _out_fields(self, oid_field: str) -> str:
+        """The catalog's outFields, plus the object id that object-id paging reads back."""
+        fields = self._config.out_fields
+        listed = {name.strip().lower() for name in fields.split(",")}
+        return fields if "*" in listed or oid_field.lower() in listed else f"{fields},{oid_field}"
+
+    def _where(self, since: str | None) -> str:
+        if since is None:
+            return self._config.where
+        cursor = self._entry.cursor
+        if cursor is None:
+            raise FatalSourceError(
+                f"{self._entry.slug}: an incremental sync needs a cursor, and the catalog entry "
+                "has none. Add `cursor: {field: ...}` to the catalog file or run a full sync."
+            )
+        literal = where_literal(since, cursor.kind)
+        return f"({self._config.where}) AND {cursor.field} >= {literal}"
+
+
+def raise_for_esri_error(answer: Mapping[str, Any], layer_url: str) -> None:
+    """Raise the error an HTTP-200 ``{"error": {...}}`` body stands for; do nothing otherwise."""
+    error = answer.get("error")
+    if not isinstance(error, dict):
+        return
+    code = error.get("code")
+    details = "; ".join(str(detail) for detail in error.get("details") or [] if detail)
+    said = f"{layer_url}: ArcGIS error {code}: {error.get('message') or 'no message'}"
+    said += f" ({details})" if details else ""
+    if code in RETRIABLE_CODES:
+        raise RetriableSourceError(
+            f"{said}. The server is overloaded or timed out: run the sync again later."
+        )
+    advice = FATAL_ADVICE.get(code, FATAL_ADVICE[400])
+    raise FatalSourceError(f"{said}. {advice.format(layer=layer_url)}")
+
+
+def where_literal(value: str, kind: str) -> str:
+    """``value`` as a literal for a ``where`` clause on a cursor field of ``kind``.
+
+    Date-like cursors become ``TIMESTAMP 'YYYY-MM-DD HH:MM:SS'`` in UTC (the standardized-query
+    spelling every hosted and 10.x layer accepts); an epoch-ms ``value`` is read as such.
+    """
+    if kind in TIMESTAMP_CURSORS:
+        return f"TIMESTAMP '{_utc(value):%Y-%m-%d %H:%M:%S}'"
+    if kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            raise FatalSourceError(
+                f"cursor value {value!r} is not a number, but the catalog says cursor kind "
+                "'number'. Fix cursor.kind, or reset the dataset's cursor and run a full sync."
+            ) from None
+        return value
+    return "'" + value.replace("'", "''") + "'"  # SQL-92: a quote inside a string is doubled
+
+
+def _utc(value: str) -> datetime:
+    text = value.strip()
+    try:
+        if text.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise FatalSourceError(
+            f"cursor value {value!r} is neither an ISO date/datetime nor epoch milliseconds. "
+            "Fix cursor.kind in the catalog entry, or reset the dataset's cursor."
+        ) from None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def feature_records(answer: Mapping[str, Any]) -> tuple[list[RawRecord], bool]:
+    """The raw records of a query answer (GeoJSON or Esri JSON), and exceededTransferLimit."""
+    features = answer.get("features")
+    if not isinstance(features, list):
+        raise FatalSourceError(
+            f"a query answered {answer!r:.200} without features. Check that layer_url in the "
+            "catalog entry is a feature layer and that out_fields names existing fields."
+        )
+    geojson = answer.get("type") == "FeatureCollection"
+    records = []
+    for feature in features:
+        record = dict(feature.get("properties" if geojson else "attributes") or {})
+        geometry = feature.get("geometry")
+        geometry = geometry if geojson else esri_to_geojson(geometry)
+        if geometry:
+            record[GEOMETRY_KEY] = geometry
+        records.append(record)
+    flags = (answer.get("properties") or {}) if geojson else {}
+    exceeded = answer.get("exceededTransferLimit") or flags.get("exceededTransferLimit")
+    return records, bool(exceeded)
+
+
+def _object_id(record: object, oid_field: str) -> int:
+    value = record.get(oid_field) if isinstance(record, dict) else None
+    if not isinstance(value, int | float):
+        raise FatalSourceError(
+            f"a record came back without its object id {oid_field!r}. Add {oid_field} to "
+            "out_fields in the catalog entry."
+        )
+    return int(value)
+
+
+def _resume_value(resume: ResumeToken | None, key: str) -> int | None:
+    if resume is None:
+        return None
+    value = resume.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise FatalSourceError(
+            f"resume token {dict(resume)!r} has no {key!r}, which this layer's paging needs: it "
+            "belongs to another dataset, or the layer changed paging strategy. Restart the sync "
+            "from the beginning."
+        )
+    return value

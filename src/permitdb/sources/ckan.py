@@ -1,0 +1,205 @@
+"""CKAN DataStore: ``datastore_search`` paged by ``_links.next``, or ``datastore_search_sql``.
+
+A full sync pages ``datastore_search`` (``limit``/``offset``, a stable ``sort`` ending in the
+row id ``_id``) and follows the ``_links.next`` link CKAN returns, relative to the portal's
+base URL. CKAN sends that link even on the last page, so the walk ends on an empty or short
+page or once ``total`` rows are read. ``datastore_search`` cannot filter by a range, so an
+incremental sync (and ``use_sql: true``) pages ``datastore_search_sql`` with
+``SELECT * FROM "<resource>" WHERE "<cursor>" >= '<since>' ORDER BY ... LIMIT n OFFSET m``.
+
+The PostgreSQL quoting helpers here are shared with the CARTO connector, which speaks the same
+SQL dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlsplit
+
+from permitdb.catalog import model as catalog
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import FatalSourceError
+from permitdb.sources.base import Page, RawRecord, ResumeToken
+from permitdb.sources.http import HttpClient
+from permitdb.sources.paging import OffsetPaginator
+
+ROW_ID: Final = "_id"
+ADVICE: Final = {
+    "Not Found Error": "The resource_id in the catalog entry is wrong or the resource was "
+    "removed: open the dataset on the portal, copy its DataStore resource id and fix the entry.",
+    "Authorization Error": "The resource is private: permitdb reads public resources only; find "
+    "the public copy of the dataset and fix resource_id in the catalog entry.",
+}
+DEFAULT_ADVICE: Final = (
+    "The portal rejected the request: check sort, cursor.field and resource_id in the catalog "
+    "entry against the resource's fields (datastore_search?resource_id=...&limit=0 lists them)."
+)
+
+
+class CKANSource:
+    """Reads a ``platform: ckan`` catalog entry."""
+
+    def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
+        if not isinstance(entry.source, catalog.CKANSource):
+            raise TypeError(
+                f"{entry.slug}: CKANSource reads platform 'ckan', not "
+                f"{entry.source.platform!r}; build sources with "
+                "permitdb.sources.registry.build_source"
+            )
+        self._entry = entry
+        self._config = entry.source
+        self._client = client
+        self._base = entry.source.base_url.rstrip("/")
+        self._search_url = f"{self._base}/api/3/action/datastore_search"
+        self._sql_url = f"{self._base}/api/3/action/datastore_search_sql"
+        self._sort = _sort_terms(entry.source.sort)
+
+    def pages(
+        self, *, since: str | None = None, resume: ResumeToken | None = None
+    ) -> Iterator[Page]:
+        offset = resume_offset(resume, "CKAN")
+        if since is not None or self._config.use_sql:
+            return self._sql_pages(since, offset)
+        return self._search_pages(offset)
+
+    def count(self, *, since: str | None = None) -> int | None:
+        if since is None:
+            query: dict[str, str | int] = {"resource_id": self._config.resource_id, "limit": 0}
+            total = self._get(self._search_url, query).get("total")
+        else:
+            table = sql_identifier(self._config.resource_id)
+            sql = f"SELECT COUNT(*) AS count FROM {table}{self._where(since)}"  # noqa: S608
+            rows = self._get(self._sql_url, {"sql": sql}).get("records") or [{}]
+            total = rows[0].get("count")
+        if not isinstance(total, int):
+            raise FatalSourceError(
+                f"{self._search_url}: the count answer has no number ({total!r}). Check that "
+                "base_url in the catalog entry points at a CKAN portal with the DataStore."
+            )
+        return total
+
+    def _search_pages(self, offset: int) -> Iterator[Page]:
+        paginator = OffsetPaginator(
+            self._entry.page_size, offset=offset, limit_param="limit", offset_param="offset"
+        )
+        sort = ", ".join(f"{name} {direction.lower()}" for name, direction in self._sort)
+        url = self._search_url
+        query: dict[str, str | int] = {"resource_id": self._config.resource_id, "sort": sort}
+        query |= paginator.params()
+        followed: set[str] = set()
+        while paginator.has_more:
+            result = self._get(url, query)
+            records = _records(result, url)
+            total = result.get("total")
+            more = paginator.token + len(records) < total if isinstance(total, int) else None
+            paginator.update(records, more=more)
+            if records:
+                yield Page(records=records, resume={"offset": paginator.token})
+            link = (result.get("_links") or {}).get("next")
+            if paginator.has_more and isinstance(link, str):
+                if link in followed:
+                    raise FatalSourceError(
+                        f"{self._search_url}: CKAN sent the next link {link!r} twice, so paging "
+                        "would never end. Report it to the portal; meanwhile set use_sql: true "
+                        "in the catalog entry to page with datastore_search_sql."
+                    )
+                followed.add(link)
+                # Sent as params: the client's params replace any query already in the URL.
+                target = urlsplit(f"{self._base}{link}")
+                url, query = target._replace(query="").geturl(), dict(parse_qsl(target.query))
+
+    def _sql_pages(self, since: str | None, offset: int) -> Iterator[Page]:
+        paginator = OffsetPaginator(self._entry.page_size, offset=offset)
+        order = ", ".join(f"{sql_identifier(name)} {direction}" for name, direction in self._sort)
+        table = sql_identifier(self._config.resource_id)
+        select = f"SELECT * FROM {table}{self._where(since)}"  # noqa: S608 - quoted names, literals
+        while paginator.has_more:
+            sql = f"{select} ORDER BY {order} LIMIT {paginator.page_size} OFFSET {paginator.token}"
+            records = _records(self._get(self._sql_url, {"sql": sql}), self._sql_url)
+            paginator.update(records)
+            if records:
+                yield Page(records=records, resume={"offset": paginator.token})
+
+    def _where(self, since: str | None) -> str:
+        if since is None:
+            return ""
+        cursor = self._entry.cursor
+        if cursor is None:
+            raise FatalSourceError(
+                f"{self._entry.slug}: an incremental sync needs a cursor, and the catalog entry "
+                "has none. Add `cursor: {field: ...}` to the catalog file or run a full sync."
+            )
+        # PostgreSQL casts the quoted literal to the column's type, whatever the cursor kind.
+        return f" WHERE {sql_identifier(cursor.field)} >= {sql_literal(since)}"
+
+    def _get(self, url: str, query: Mapping[str, str | int]) -> dict[str, Any]:
+        return ckan_result(self._client.get_json(url, query), url)
+
+
+def ckan_result(answer: Any, url: str) -> dict[str, Any]:
+    """The ``result`` of a CKAN action answer; a ``success: false`` answer raises."""
+    if not isinstance(answer, dict):
+        raise FatalSourceError(
+            f"{url}: expected a CKAN action answer (a JSON object), got "
+            f"{type(answer).__name__}. Check base_url in the catalog entry."
+        )
+    if answer.get("success") is not True:
+        error = answer.get("error")
+        error = error if isinstance(error, dict) else {}
+        kind = error.get("__type", "Error")
+        said = "; ".join(
+            f"{key}: {value}" if key != "message" else str(value)
+            for key, value in error.items()
+            if key != "__type"
+        )
+        raise FatalSourceError(f"{url}: CKAN {kind}: {said}. {ADVICE.get(kind, DEFAULT_ADVICE)}")
+    result = answer.get("result")
+    if not isinstance(result, dict):
+        raise FatalSourceError(f"{url}: the CKAN answer has no result. {DEFAULT_ADVICE}")
+    return result
+
+
+def _records(result: Mapping[str, Any], url: str) -> list[RawRecord]:
+    records = result.get("records")
+    if not isinstance(records, list):
+        raise FatalSourceError(f"{url}: the CKAN result has no records list. {DEFAULT_ADVICE}")
+    return records
+
+
+def _sort_terms(sort: str) -> list[tuple[str, str]]:
+    """``"issued_date desc, _id"`` -> ``[("issued_date", "DESC"), ("_id", "ASC")]``.
+
+    ``_id`` is appended when missing: offsets are only stable under a total order.
+    """
+    terms = []
+    for term in sort.split(","):
+        name, _, direction = term.strip().partition(" ")
+        if name:
+            terms.append((name, direction.strip().upper() or "ASC"))
+    if ROW_ID not in {name for name, _ in terms}:
+        terms.append((ROW_ID, "ASC"))
+    return terms
+
+
+def sql_identifier(name: str) -> str:
+    """A PostgreSQL quoted identifier: ``"name"``, with embedded quotes doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(value: str) -> str:
+    """A PostgreSQL string literal: ``'value'``, with embedded quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def resume_offset(resume: ResumeToken | None, platform: str) -> int:
+    """The offset in an ``{"offset": n}`` resume token; 0 without one."""
+    if resume is None:
+        return 0
+    offset = resume.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise FatalSourceError(
+            f"resume token {dict(resume)!r} is not {{'offset': <n>}} for a {platform} source; it "
+            "belongs to another dataset or catalog version. Restart the sync from the beginning."
+        )
+    return offset

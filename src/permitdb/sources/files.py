@@ -1,0 +1,160 @@
+"""Whole-file sources: a CSV, NDJSON or JSON-array file at an http(s) URL or a local path.
+
+A file has no server-side filter or paging, so every sync reads it from the top: ``since`` is
+ignored (upserts by primary key and unchanged content hashes make re-reading harmless), and
+``resume`` = ``{"row": n}`` skips the ``n`` rows already committed. CSV and NDJSON are streamed
+line by line (and gunzipped on the fly for a ``.gz`` name), so memory is bounded by the page
+size; a JSON array is parsed whole, because the records only exist once the closing bracket is
+read. ``match`` keeps only the rows of interest, standing in for a portal's server-side filter.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+import orjson
+
+from permitdb.catalog import model as catalog
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import FatalSourceError
+from permitdb.sources.base import Page, RawRecord, ResumeToken
+from permitdb.sources.http import HttpClient
+from permitdb.sources.paging import resume_position
+
+EXTRA_CELLS_KEY = "@extra"  # cells beyond the header row (column-shifted rows keep their data)
+
+
+def csv_records(lines: Iterable[str]) -> Iterator[RawRecord]:
+    """Rows of CSV text as ``{header: cell}``; empty cells stay ``""`` (normalize reads null).
+
+    A short row fills its missing cells with ``""``; a long row keeps the surplus cells as a
+    list under ``EXTRA_CELLS_KEY``.
+    """
+    yield from csv.DictReader(lines, restkey=EXTRA_CELLS_KEY, restval="")
+
+
+def row_pages(
+    records: Iterable[RawRecord], page_size: int, resume: ResumeToken | None
+) -> Iterator[Page]:
+    """Pages of ``page_size`` records, skipping the rows a ``{"row": n}`` token says are done."""
+    done = resume_position(resume, "row")
+    remaining = iter(islice(records, done, None))
+    while page := list(islice(remaining, page_size)):
+        done += len(page)
+        yield Page(records=page, resume={"row": done})
+
+
+class FileSource:
+    """Reads a ``platform: file`` catalog entry."""
+
+    def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
+        if not isinstance(entry.source, catalog.FileSource):
+            raise TypeError(
+                f"{entry.slug}: FileSource reads platform 'file', not {entry.source.platform!r}; "
+                "build sources with permitdb.sources.registry.build_source"
+            )
+        self._entry = entry
+        self._config = entry.source
+        self._client = client
+
+    def pages(
+        self, *, since: str | None = None, resume: ResumeToken | None = None
+    ) -> Iterator[Page]:
+        return row_pages(self._records(), self._entry.page_size, resume)
+
+    def count(self, *, since: str | None = None) -> int | None:
+        return None  # only known after reading the whole file
+
+    def _records(self) -> Iterator[RawRecord]:
+        wanted = self._config.match
+        for record in self._parsed():
+            if all(str(record.get(key, "")).strip() == value for key, value in wanted.items()):
+                yield record
+
+    def _parsed(self) -> Iterator[RawRecord]:
+        match self._config.format:
+            case "csv":
+                yield from csv_records(self._lines())
+            case "ndjson":
+                for number, line in enumerate(self._lines(), start=1):
+                    if line.strip():
+                        yield self._record(_parse_json(line, f"line {number}", self._location))
+            case "json":
+                yield from self._array()
+
+    @property
+    def _remote(self) -> bool:
+        return self._config.url.startswith(("http://", "https://"))
+
+    @property
+    def _location(self) -> str:
+        return self._config.url if self._remote else str(self._path)
+
+    @property
+    def _path(self) -> Path:
+        return Path(self._config.url).resolve()  # a relative path means the current directory
+
+    @property
+    def _gzipped(self) -> bool:
+        return urlsplit(self._config.url).path.endswith(".gz")
+
+    def _lines(self) -> Iterator[str]:
+        if self._remote:
+            yield from self._client.stream_lines(self._config.url, gzipped=self._gzipped)
+            return
+        with self._open_path() as handle:
+            yield from handle
+
+    def _open_path(self) -> TextIO:
+        try:
+            if self._gzipped:
+                return gzip.open(self._path, "rt", encoding="utf-8-sig", newline="")
+            return self._path.open(encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise FatalSourceError(
+                f"{self._entry.slug}: file {self._path} does not exist. Fix source.url in the "
+                "catalog entry (relative paths are read from the current directory)."
+            ) from None
+
+    def _array(self) -> Iterator[RawRecord]:
+        if self._remote:
+            document = self._client.get_json(self._config.url)
+        else:
+            with self._open_path() as handle:
+                document = _parse_json(handle.read(), "the document", self._location)
+        found: Any = document
+        if self._config.records_path:
+            for key in self._config.records_path.split("."):
+                found = found.get(key) if isinstance(found, dict) else None
+        if not isinstance(found, list):
+            raise FatalSourceError(
+                f"{self._location}: expected a JSON array of records at "
+                f"{self._config.records_path or 'the top level'!r}, found {type(found).__name__}. "
+                "Set records_path in the catalog entry to the dotted path of the array."
+            )
+        for item in found:
+            yield self._record(item)
+
+    def _record(self, item: Any) -> RawRecord:
+        if not isinstance(item, dict):
+            raise FatalSourceError(
+                f"{self._location}: a record is a JSON {type(item).__name__}, not an object. "
+                "Point records_path (or the URL) at an array of objects."
+            )
+        return item
+
+
+def _parse_json(text: str, what: str, location: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise FatalSourceError(
+            f"{location}: {what} is not valid JSON ({exc}). Check the file's format in the "
+            "catalog entry (csv, ndjson or json)."
+        ) from None

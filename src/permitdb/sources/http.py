@@ -1,0 +1,294 @@
+"""The one HTTP client every connector uses: timeouts, bounded retries, redacted logs.
+
+Failures are sorted by what the caller must do (``permitdb.errors``): 429, 500, 502, 503, 504,
+timeouts and dropped connections are retried with exponential backoff and full jitter (a
+portal's ``Retry-After`` wins, capped by the backoff maximum) and end in
+``RetriableSourceError``; any other 4xx, or a body that is not the JSON we asked for, is a
+``FatalSourceError`` naming what to fix. ``origin_map`` points a live host at another origin
+(the replay portal) without the connectors knowing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import logging
+import random
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Final
+
+import httpx
+import orjson
+
+from permitdb.errors import FatalSourceError, RetriableSourceError
+from permitdb.settings import Settings, get_settings
+from permitdb.sources.redaction import redact_headers, redact_text, redact_url
+
+__all__ = ["HttpClient", "Params", "redact_url"]
+
+log = logging.getLogger("permitdb.sources")
+
+Params = Mapping[str, str | int | float]
+
+RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
+BODY_EXCERPT_CHARS: Final = 300
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A try that may succeed if repeated."""
+
+    problem: str
+    retry_after: float | None = None
+
+
+class HttpClient:
+    """GET JSON or streamed text lines from portals, retrying what is worth retrying."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        origin_map: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._settings = settings or get_settings()
+        # Longest origin first, so "https://a.example.com" never shadows a longer mapped prefix.
+        self._origins = sorted((origin_map or {}).items(), key=lambda item: -len(item[0]))
+        self._sleep = sleep
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self._settings.http_timeout_s),
+            headers={"User-Agent": self._settings.user_agent},
+            follow_redirects=True,  # portals move hosts (data.sfgov.org -> data.sf.gov)
+            transport=transport,
+        )
+
+    @property
+    def settings(self) -> Settings:
+        """The settings this client runs with (connectors read their tokens from here)."""
+        return self._settings
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get_json(
+        self, url: str, params: Params | None = None, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        """GET ``url`` and parse the body as JSON."""
+        response, shown = self._send(url, params, headers, stream=False)
+        content = response.content.removeprefix(codecs.BOM_UTF8)
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            excerpt = content[:BODY_EXCERPT_CHARS].decode("utf-8", "replace")
+            raise FatalSourceError(
+                f"{shown} answered with content that is not JSON "
+                f"(Content-Type {response.headers.get('content-type', 'unknown')!r}, "
+                f"starting {excerpt!r}). The URL likely points at a web page rather than the "
+                "portal's API: check the endpoint in the catalog entry."
+            ) from None
+
+    def stream_lines(
+        self,
+        url: str,
+        params: Params | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        gzipped: bool = False,
+    ) -> Iterator[str]:
+        """GET ``url`` and yield its text body line by line, without holding it in memory.
+
+        Lines keep their line endings, as when iterating a file, so ``csv.reader`` can rebuild
+        quoted cells that span lines. A UTF-8 byte-order mark is dropped. The request starts
+        when iteration does. ``gzipped``: the body is a .gz file (not a gzip transfer
+        encoding, which httpx undoes by itself).
+        """
+        response, shown = self._send(url, params, headers, stream=True)
+        decoder = codecs.getincrementaldecoder(_text_encoding(response))(errors="replace")
+        chunks = _gunzip(response.iter_bytes()) if gzipped else response.iter_bytes()
+        pending = ""
+        lines = 0
+        try:
+            for chunk in chunks:
+                # Split on "\n" only (as csv and file iteration do); the tail may be partial.
+                *complete, pending = (pending + decoder.decode(chunk)).split("\n")
+                lines += len(complete)
+                for line in complete:
+                    yield line + "\n"
+            pending += decoder.decode(b"", final=True)
+            if pending:
+                yield pending
+        except httpx.TransportError as exc:
+            raise RetriableSourceError(
+                f"{shown}: the connection broke after {lines} lines ({type(exc).__name__}). "
+                "Run the sync again; it resumes after the last committed page."
+            ) from exc
+        finally:
+            response.close()
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _send(
+        self,
+        url: str,
+        params: Params | None,
+        headers: Mapping[str, str] | None,
+        *,
+        stream: bool,
+    ) -> tuple[httpx.Response, str]:
+        """GET with retries: a 2xx response and the redacted URL to show, or a classified error.
+
+        Messages show the URL as the catalog spells it, even when ``origin_map`` sent the
+        request elsewhere: that is the address a person can check.
+        """
+        target = self._rewrite(url)
+        request = self._client.build_request(
+            "GET", target, params=dict(params or {}), headers=dict(headers or {})
+        )
+        query = request.url.query
+        shown = redact_url(str(httpx.URL(url).copy_with(query=query) if query else url))
+        via = "" if target == url else f" via {request.url.host}:{request.url.port}"
+        tries = self._settings.http_max_retries + 1
+        attempt = 1
+        while True:
+            log.debug(
+                "GET %s%s try %d/%d headers=%s", shown, via, attempt, tries, _headers_shown(request)
+            )
+            outcome = self._attempt(request, stream=stream, shown=shown)
+            if isinstance(outcome, httpx.Response):
+                return outcome, shown
+            if attempt == tries:
+                raise RetriableSourceError(
+                    f"{shown}: still failing after {tries} tries (last: {outcome.problem}). The "
+                    "portal is overloaded or down: run the sync again later, or raise "
+                    "PERMITDB_HTTP_MAX_RETRIES / PERMITDB_HTTP_BACKOFF_MAX_S to wait longer.",
+                    retry_after=outcome.retry_after,
+                )
+            delay = self._delay(attempt, outcome.retry_after)
+            log.warning(
+                "GET %s: %s; retry %d/%d in %.1fs",
+                shown,
+                outcome.problem,
+                attempt,
+                tries - 1,
+                delay,
+            )
+            self._sleep(delay)
+            attempt += 1
+
+    def _rewrite(self, url: str) -> str:
+        for origin, target in self._origins:
+            if url == origin or url.startswith((f"{origin}/", f"{origin}?")):
+                return target + url[len(origin) :]
+        return url
+
+    def _attempt(
+        self, request: httpx.Request, *, stream: bool, shown: str
+    ) -> httpx.Response | _Failure:
+        try:
+            response = self._client.send(request, stream=stream)
+        except httpx.TransportError as exc:
+            return _Failure(f"{type(exc).__name__} ({exc})")
+        status = response.status_code
+        if status in RETRY_STATUSES:
+            response.close()
+            hint = _retry_after(response) if status in RETRY_AFTER_STATUSES else None
+            return _Failure(f"HTTP {status}", hint)
+        if status >= 400:
+            if stream:
+                response.read()
+            response.close()
+            raise FatalSourceError(_fatal_message(shown, response))
+        return response
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds before the next try: the portal's hint, else full-jitter exponential backoff."""
+        ceiling = self._settings.http_backoff_max_s
+        if retry_after is not None:
+            return min(retry_after, ceiling)
+        window = min(ceiling, self._settings.http_backoff_base_s * 2 ** (attempt - 1))
+        return random.uniform(0, window)  # noqa: S311 - jitter spreads retries, not a secret
+
+
+def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Decompress a gzip stream chunk by chunk, across concatenated gzip members."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    for chunk in chunks:
+        data = chunk
+        while data:
+            yield inflater.decompress(data)
+            data = inflater.unused_data
+            if data:  # a new gzip member starts here
+                inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    yield inflater.flush()
+
+
+def _headers_shown(request: httpx.Request) -> dict[str, str]:
+    return redact_headers(dict(request.headers))
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date; None if absent/bad."""
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is GMT by definition
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _text_encoding(response: httpx.Response) -> str:
+    """The body's declared charset; UTF-8 (dropping a BOM) when absent, unknown or UTF-8."""
+    try:
+        encoding = codecs.lookup(response.charset_encoding or "utf-8").name
+    except LookupError:
+        encoding = "utf-8"
+    return "utf-8-sig" if encoding == "utf-8" else encoding
+
+
+def _fatal_message(shown: str, response: httpx.Response) -> str:
+    status = response.status_code
+    reason = f"HTTP {status} {response.reason_phrase}".rstrip()
+    if status in (404, 410):
+        return (
+            f"{shown}: {reason}. The dataset id or URL in the catalog entry is wrong, or the "
+            "portal removed the dataset: open the portal in a browser, find the dataset's "
+            "current address and fix the catalog file."
+        )
+    if status in (401, 403):
+        return (
+            f"{shown}: {reason}. The portal refused access: check the token or credentials "
+            "(e.g. PERMITDB_SOCRATA_APP_TOKEN) and that the dataset is public."
+        )
+    request = response.request
+    excerpt = redact_text(response.text[:BODY_EXCERPT_CHARS], str(request.url), request.headers)
+    return (
+        f"{shown}: {reason}, the portal rejected the request ({excerpt!r}). Check the catalog "
+        "entry's query settings (field names in where, order, select and cursor)."
+    )
