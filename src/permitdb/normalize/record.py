@@ -1,0 +1,147 @@
+"""One raw source record -> one canonical ``PermitRecord``, or ``RecordRejected``.
+
+The order matters: map fields (which may reject), then derive, each step reading what the
+previous ones filled: address, location, status (needs the dates), tags and property class,
+quality flags (need everything), and last the content hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import orjson
+
+from permitdb.canonical import FIELD_NAMES, PermitRecord
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import RecordRejected
+from permitdb.normalize.addresses import standardize
+from permitdb.normalize.classify import TEXT_FIELDS, classify
+from permitdb.normalize.converters import to_text
+from permitdb.normalize.fieldmap import field_map, is_empty
+from permitdb.normalize.geo import place
+from permitdb.normalize.property_class import CLASS_FIELDS, decide_property_class
+from permitdb.normalize.quality import date_flags, screen_valuation
+from permitdb.normalize.rulefiles import catalog_lookup
+from permitdb.normalize.statuses import decide_status
+from permitdb.vocabulary import QualityFlag
+
+# Store-managed or self-referential: a re-fetch of an unchanged record must hash the same.
+_UNHASHED: Final = frozenset({"fetched_at", "first_seen_at", "updated_at", "content_hash"})
+_HASHED_FIELDS: Final = tuple(name for name in FIELD_NAMES if name not in _UNHASHED)
+_RECORD_CLASS_FIELDS: Final = ("permit_type", "permit_type_desc", "permit_subtype")
+_WORDING_FIELDS: Final = tuple(dict.fromkeys((*TEXT_FIELDS, *CLASS_FIELDS)))
+
+
+def normalize_record(
+    entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
+) -> PermitRecord:
+    """Normalize ``raw`` (as the portal sent it) with ``entry``'s field map and the rules."""
+    record_id = source_record_id(entry, raw)
+    record = PermitRecord(
+        id=permit_id(entry.slug, record_id),
+        jurisdiction=entry.jurisdiction.slug,
+        dataset=entry.slug,
+        source_record_id=record_id,
+        record_class=entry.record_class,
+        **field_map(entry).apply(raw),
+    )
+    flags: list[QualityFlag] = []
+    _record_class(record, entry)
+    flags += _address(record, entry)
+    flags += _location(record, entry)
+    _classify(record, entry)
+    record.valuation, valuation_flags = screen_valuation(record.valuation)
+    flags += valuation_flags
+    flags += date_flags(record, fetched_at)
+    record.quality_flags = flags
+    record.fetched_at = fetched_at
+    record.raw = dict(raw)
+    record.content_hash = content_hash(record)
+    return record
+
+
+def source_record_id(entry: CatalogEntry, raw: Mapping[str, Any]) -> str:
+    """The primary-key values joined with ``|``, or a hash of the whole record when none."""
+    if entry.primary_key is None:
+        return hashlib.sha256(orjson.dumps(dict(raw), option=orjson.OPT_SORT_KEYS)).hexdigest()
+    parts = []
+    for key in entry.primary_key:
+        value = raw.get(key)
+        text = to_text(value) if not is_empty(value) else None
+        if text is None:
+            raise RecordRejected("missing_primary_key", f"primary key {key!r} is empty", field=key)
+        parts.append(text)
+    return "|".join(parts)
+
+
+def permit_id(dataset_slug: str, source_record_id: str) -> str:
+    """Stable id: 26 lowercase base32 characters of sha256(dataset, source id)."""
+    digest = hashlib.sha256(f"{dataset_slug}\x1f{source_record_id}".encode()).digest()
+    # 20 bytes are four whole base32 groups: the same first 26 characters, less work.
+    return base64.b32encode(digest[:20]).decode("ascii").lower()[:26]
+
+
+def content_hash(record: PermitRecord) -> str:
+    """sha256 of the normalized content, store-managed timestamps excluded."""
+    content = {name: getattr(record, name) for name in _HASHED_FIELDS}
+    encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _record_class(record: PermitRecord, entry: CatalogEntry) -> None:
+    for name in _RECORD_CLASS_FIELDS:
+        raw: str | None = getattr(record, name)
+        mapped = catalog_lookup(entry.value_maps.record_class, raw) if raw else None
+        if mapped is not None:
+            record.record_class = mapped
+            return
+
+
+def _address(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
+    standard = standardize(
+        record.original_address1,
+        record.original_address2,
+        record.original_city,
+        record.original_state,
+        record.original_zip,
+        entry.jurisdiction,
+    )
+    record.street_number = standard.street_number
+    record.street_name = standard.street_name
+    record.unit = standard.unit
+    record.address = standard.address
+    record.city = standard.city
+    record.state = standard.state
+    record.zip = standard.zip
+    record.address_key = standard.address_key
+    record.county_fips = entry.jurisdiction.county_fips
+    return ["address_unparsed"] if record.original_address1 and not standard.parsed else []
+
+
+def _location(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
+    placement = place(record.latitude, record.longitude, entry.jurisdiction.state)
+    record.latitude = placement.latitude
+    record.longitude = placement.longitude
+    record.location_source = placement.source
+    return placement.flags
+
+
+def _classify(record: PermitRecord, entry: CatalogEntry) -> None:
+    maps = entry.value_maps
+    status = decide_status(
+        record.status_raw, maps, issued_date=record.issued_date, finaled_date=record.finaled_date
+    )
+    wording = {name: getattr(record, name) for name in _WORDING_FIELDS}
+    work = classify(wording, maps)
+    property_class, class_rule = decide_property_class(wording, maps)
+    record.status = status.status
+    record.status_phase = status.phase
+    record.tags = work.tags
+    record.category = work.category
+    record.property_class = property_class
+    reasons = [status.rule, *work.rules, class_rule]
+    record.classification_rules = [reason for reason in reasons if reason is not None]
