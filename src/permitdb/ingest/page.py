@@ -1,0 +1,66 @@
+"""Normalize one page of raw records into what the store writes in one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from permitdb.canonical import PermitRecord
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import RecordRejected
+from permitdb.ingest import cursor as cursors
+from permitdb.normalize.record import normalize_record
+from permitdb.sources.base import RawRecord
+from permitdb.store.ingest_state import Rejected
+
+# A bug-shaped failure on one odd record must not stop a million-row run: the record goes to
+# quarantine with this code and its payload, where `permitdb quarantine` shows it.
+UNEXPECTED_VALUE = "unexpected_value"
+
+
+@dataclass(slots=True)
+class NormalizedPage:
+    records: list[PermitRecord] = field(default_factory=list)
+    rejects: list[Rejected] = field(default_factory=list)
+    fetched: int = 0
+    max_cursor: str | None = None
+
+
+def normalize_page(
+    entry: CatalogEntry, raws: Sequence[RawRecord], *, fetched_at: datetime
+) -> NormalizedPage:
+    """Normalize every record; rejects are kept with their reason, duplicates flagged.
+
+    The same source key twice in one page keeps the last copy (portals list the newest
+    version last when they list a record twice) and flags it ``duplicate_source_row``.
+    """
+    page = NormalizedPage(fetched=len(raws))
+    by_key: dict[str, PermitRecord] = {}
+    for raw in raws:
+        if entry.cursor is not None:
+            page.max_cursor = cursors.later(
+                entry.cursor, page.max_cursor, cursors.cursor_text(raw.get(entry.cursor.field))
+            )
+        try:
+            record = normalize_record(entry, raw, fetched_at=fetched_at)
+        except RecordRejected as exc:
+            page.rejects.append(_rejected(raw, exc.code, str(exc), exc.field))
+            continue
+        except (ValueError, TypeError, KeyError, ArithmeticError, AttributeError) as exc:
+            page.rejects.append(
+                _rejected(raw, UNEXPECTED_VALUE, f"{type(exc).__name__}: {exc}", None)
+            )
+            continue
+        previous = by_key.get(record.source_record_id)
+        if previous is not None:
+            flags = sorted({*record.quality_flags, "duplicate_source_row"})
+            record = dataclasses.replace(record, quality_flags=flags)
+        by_key[record.source_record_id] = record
+    page.records = list(by_key.values())
+    return page
+
+
+def _rejected(raw: RawRecord, code: str, message: str, field_name: str | None) -> Rejected:
+    return Rejected(source_record_id=None, code=code, message=message, field=field_name, raw=raw)

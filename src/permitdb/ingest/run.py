@@ -1,0 +1,232 @@
+"""Run one dataset sync: catalog → source → normalize → store, one transaction per page.
+
+Each page's upserted records, its quarantined records and the new resume point commit
+together, so a run killed at any moment resumes after the last committed page: nothing is
+read twice into the table (upsert by source key) and nothing is lost (the resume token points
+just past what was committed). Memory is bounded by the page size.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+
+from sqlalchemy import Engine
+
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import PermitdbError, SourceError
+from permitdb.ingest import cursor as cursors
+from permitdb.ingest.page import NormalizedPage, normalize_page
+from permitdb.sources.base import Source
+from permitdb.sources.endpoints import endpoint_url
+from permitdb.sources.http import HttpClient
+from permitdb.sources.registry import build_source
+from permitdb.store import ingest_state
+from permitdb.store.datasets import register_datasets
+from permitdb.store.permits import upsert_permits
+
+log = logging.getLogger("permitdb.ingest")
+
+RunStatus = Literal["succeeded", "failed"]
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What one sync did. ``error`` says what went wrong and what to do about it."""
+
+    dataset: str
+    run_id: int
+    status: RunStatus
+    mode: str
+    fetched: int
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    cursor_before: str | None
+    cursor_after: str | None
+    error: str | None
+
+
+class IngestProgress(Protocol):
+    """Receives progress events (the CLI draws a Rich progress bar per dataset)."""
+
+    def started(self, dataset: str, total: int | None) -> None: ...
+
+    def advanced(self, dataset: str, records: int) -> None: ...
+
+    def finished(self, summary: RunSummary) -> None: ...
+
+
+@dataclass(slots=True)
+class _Tally:
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def add(self, page: NormalizedPage, inserted: int, updated: int, unchanged: int) -> None:
+        self.fetched += page.fetched
+        self.inserted += inserted
+        self.updated += updated
+        self.unchanged += unchanged
+        self.rejected += len(page.rejects)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    mode: str
+    since: str | None
+    resume: dict[str, object] | None
+    cursor_before: str | None
+    pending: str | None
+
+
+def _plan(entry: CatalogEntry, state: ingest_state.SyncState | None, *, full: bool) -> _Plan:
+    """Decide where this sync starts: resume a broken run, re-read everything, or go on."""
+    cursor_before = state.cursor_value if state else None
+    if state is not None and state.resume is not None and not full:
+        return _Plan(
+            "resumed", state.since, dict(state.resume), cursor_before, state.pending_cursor_value
+        )
+    if full or entry.cursor is None or cursor_before is None:
+        return _Plan("full", None, None, cursor_before, None)
+    return _Plan(
+        "incremental", cursors.with_lag(entry.cursor, cursor_before), None, cursor_before, None
+    )
+
+
+def ingest_dataset(
+    engine: Engine,
+    entry: CatalogEntry,
+    source: Source,
+    *,
+    full: bool = False,
+    progress: IngestProgress | None = None,
+    clock: Clock = utcnow,
+) -> RunSummary:
+    """Sync one dataset. Source failures end this dataset's run as ``failed``, never raise."""
+    started = clock()
+    with engine.begin() as conn:
+        register_datasets(
+            conn, [entry], now=started, source_url_for=lambda e: endpoint_url(e.source)
+        )
+        state = ingest_state.load_state(conn, entry.slug)
+        plan = _plan(entry, state, full=full)
+        if state is not None and state.run_id is not None and state.resume is not None:
+            # The process that ran it died (killed, power loss) before it could say so.
+            ingest_state.finish_run(
+                conn,
+                entry.slug,
+                run_id=state.run_id,
+                status="interrupted",
+                cursor_after=state.cursor_value,
+                error="the process stopped before the run finished; its committed pages are kept",
+                now=started,
+            )
+        run_id = ingest_state.start_run(
+            conn, entry.slug, mode=plan.mode, cursor_before=plan.cursor_before, now=started
+        )
+    log.info("ingest %s: %s run %d (since %s)", entry.slug, plan.mode, run_id, plan.since)
+    if progress is not None:
+        progress.started(entry.slug, _safe_count(source, plan.since))
+
+    tally = _Tally()
+    pending = plan.pending
+    status: RunStatus = "succeeded"
+    error: str | None = None
+    try:
+        for page in source.pages(since=plan.since, resume=plan.resume):
+            normalized = normalize_page(entry, page.records, fetched_at=clock())
+            if entry.cursor is not None:
+                pending = cursors.later(entry.cursor, pending, normalized.max_cursor)
+            now = clock()
+            with engine.begin() as conn:
+                counts = upsert_permits(conn, normalized.records, now=now)
+                ingest_state.quarantine(
+                    conn, entry.slug, run_id=run_id, rejects=normalized.rejects, now=now
+                )
+                ingest_state.save_page(
+                    conn,
+                    entry.slug,
+                    run_id=run_id,
+                    since=plan.since,
+                    resume=page.resume,
+                    pending_cursor_value=pending,
+                    fetched=normalized.fetched,
+                    counts=counts,
+                    rejected=len(normalized.rejects),
+                    now=now,
+                )
+            tally.add(normalized, counts.inserted, counts.updated, counts.unchanged)
+            if progress is not None:
+                progress.advanced(entry.slug, normalized.fetched)
+    except (SourceError, PermitdbError) as exc:
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        log.warning("ingest %s failed: %s", entry.slug, error)
+
+    cursor_after = plan.cursor_before
+    if status == "succeeded" and entry.cursor is not None:
+        cursor_after = cursors.later(
+            entry.cursor, plan.cursor_before, cursors.capped_at(entry.cursor, pending, started)
+        )
+    with engine.begin() as conn:
+        ingest_state.finish_run(
+            conn,
+            entry.slug,
+            run_id=run_id,
+            status=status,
+            cursor_after=cursor_after,
+            error=error,
+            now=clock(),
+        )
+    summary = RunSummary(
+        dataset=entry.slug,
+        run_id=run_id,
+        status=status,
+        mode=plan.mode,
+        fetched=tally.fetched,
+        inserted=tally.inserted,
+        updated=tally.updated,
+        unchanged=tally.unchanged,
+        rejected=tally.rejected,
+        cursor_before=plan.cursor_before,
+        cursor_after=cursor_after,
+        error=error,
+    )
+    if progress is not None:
+        progress.finished(summary)
+    return summary
+
+
+def ingest_catalog(
+    engine: Engine,
+    entries: Sequence[CatalogEntry],
+    client: HttpClient,
+    *,
+    full: bool = False,
+    progress: IngestProgress | None = None,
+) -> list[RunSummary]:
+    """Sync several datasets in turn; one dataset's failure does not stop the others."""
+    return [
+        ingest_dataset(engine, entry, build_source(entry, client), full=full, progress=progress)
+        for entry in entries
+    ]
+
+
+def _safe_count(source: Source, since: str | None) -> int | None:
+    """The portal's record count for the progress bar; a failing count never fails the run."""
+    try:
+        return source.count(since=since)
+    except SourceError as exc:
+        log.info("count unavailable: %s", exc)
+        return None

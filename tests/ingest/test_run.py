@@ -1,0 +1,234 @@
+"""Ingest end to end: real connectors over the replay portal into both databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from permitdb.catalog.load import load_catalog, select_entries
+from permitdb.catalog.model import CatalogEntry, Recording
+from permitdb.ingest.run import RunSummary, ingest_dataset
+from permitdb.sources.http import HttpClient
+from permitdb.sources.registry import build_source
+from permitdb.store import tables
+from permitdb.testing.portal import ReplayPortal, default_recordings_dir
+
+
+def catalog_entry(slug: str, **changes: object) -> CatalogEntry:
+    (entry,) = select_entries(load_catalog(), [slug])
+    return entry.model_copy(update=changes)
+
+
+def ingest(
+    engine: Engine, entry: CatalogEntry, recordings: Path | None = None, **kw: bool
+) -> RunSummary:
+    with (
+        ReplayPortal([entry], recordings) as portal,
+        HttpClient(origin_map=portal.origin_map) as client,
+    ):
+        return ingest_dataset(engine, entry, build_source(entry, client), **kw)
+
+
+def stored(engine: Engine, dataset: str) -> list[sa.Row[tuple[str, str]]]:
+    query = sa.select(tables.permits.c.source_record_id, tables.permits.c.content_hash).where(
+        tables.permits.c.dataset == dataset
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query))
+
+
+def test_first_sync_inserts_every_record_and_a_second_rewrites_nothing(engine: Engine) -> None:
+    entry = catalog_entry("austin-tx/issued-construction-permits", page_size=5)
+
+    first = ingest(engine, entry)
+    assert (first.status, first.error) == ("succeeded", None)
+    assert first.fetched == entry.recording.min_rows
+    assert first.inserted + first.rejected == first.fetched
+    rows_before = stored(engine, entry.slug)
+    assert len(rows_before) == first.inserted
+
+    with engine.connect() as conn:
+        updated_at_before = dict(
+            conn.execute(sa.select(tables.permits.c.id, tables.permits.c.updated_at)).all()
+        )
+
+    second = ingest(engine, entry, full=True)
+    assert second.status == "succeeded"
+    assert second.mode == "full"
+    assert (second.inserted, second.updated) == (0, 0)
+    assert second.unchanged == first.inserted
+    assert sorted(stored(engine, entry.slug)) == sorted(rows_before)
+    with engine.connect() as conn:
+        updated_at_after = dict(
+            conn.execute(sa.select(tables.permits.c.id, tables.permits.c.updated_at)).all()
+        )
+    assert updated_at_after == updated_at_before
+
+
+def test_an_incremental_sync_reads_only_from_the_cursor(engine: Engine) -> None:
+    entry = catalog_entry("austin-tx/issued-construction-permits", page_size=5)
+    assert entry.cursor is not None
+    first = ingest(engine, entry)
+    assert first.cursor_after is not None
+
+    second = ingest(engine, entry)
+
+    assert second.mode == "incremental"
+    assert second.cursor_before == first.cursor_after
+    assert 0 < second.fetched < first.fetched  # the lag window re-reads the newest rows only
+    assert (second.inserted, second.updated) == (0, 0)
+    assert second.cursor_after == first.cursor_after
+
+
+def test_every_run_is_logged_with_its_counts(engine: Engine) -> None:
+    entry = catalog_entry("denver-co/residential-construction-permits", page_size=4)
+    summary = ingest(engine, entry)
+    with engine.connect() as conn:
+        run = conn.execute(
+            sa.select(tables.ingest_runs).where(tables.ingest_runs.c.id == summary.run_id)
+        ).one()
+    assert run.status == "succeeded"
+    assert run.finished_at is not None
+    assert (run.fetched, run.inserted, run.rejected) == (
+        summary.fetched,
+        summary.inserted,
+        summary.rejected,
+    )
+
+
+def test_malformed_rows_are_quarantined_with_reasons_while_the_rest_load(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """NYC's real column-shifted rows ride along with the real good rows of the same dataset."""
+    source_dir = default_recordings_dir() / "socrata" / "new-york-city-ny"
+    good = json.loads((source_dir / "dob-now-approved-permits.json").read_text())
+    shifted = json.loads((source_dir / "dob-now-approved-permits-shifted-rows.json").read_text())
+    mixed = tmp_path / "socrata" / "new-york-city-ny" / "mixed.json"
+    mixed.parent.mkdir(parents=True)
+    mixed.write_text(json.dumps(good[:7] + shifted[:1] + good[7:] + shifted[1:]))
+    entry = catalog_entry(
+        "new-york-city-ny/dob-now-approved-permits",
+        page_size=6,
+        recording=Recording(path="socrata/new-york-city-ny/mixed.json", min_rows=22),
+    )
+
+    summary = ingest(engine, entry, tmp_path)
+
+    assert summary.status == "succeeded"
+    assert summary.fetched == len(good) + len(shifted)
+    assert summary.rejected == len(shifted)
+    assert len(stored(engine, entry.slug)) == summary.inserted == len(good)
+    with engine.connect() as conn:
+        rejects = conn.execute(
+            sa.select(tables.quarantine.c.reason_code, tables.quarantine.c.raw)
+        ).all()
+    assert sorted(r.raw["tracking_number"] for r in rejects) == sorted(
+        r["tracking_number"] for r in shifted
+    )
+    assert all(r.reason_code == "pattern_mismatch" for r in rejects)
+
+    again = ingest(engine, entry, tmp_path, full=True)
+    assert again.rejected == len(shifted)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(tables.quarantine)).scalar_one()
+            == 2
+        )
+
+
+KILLABLE_INGEST = textwrap.dedent(
+    """
+    import sys, time
+    from permitdb.catalog.load import load_catalog, select_entries
+    from permitdb.ingest.run import ingest_dataset
+    from permitdb.sources.http import HttpClient
+    from permitdb.sources.registry import build_source
+    from permitdb.store.engine import create_engine_for
+    from permitdb.testing.portal import ReplayPortal
+
+    class Paced:
+        # slow enough for the parent to kill us between or inside page transactions
+        def started(self, dataset, total): pass
+        def advanced(self, dataset, records): time.sleep(0.05)
+        def finished(self, summary): pass
+
+    (entry,) = select_entries(load_catalog(), [sys.argv[2]])
+    entry = entry.model_copy(update={"page_size": int(sys.argv[3])})
+    engine = create_engine_for(sys.argv[1])
+    with ReplayPortal([entry]) as portal, HttpClient(origin_map=portal.origin_map) as client:
+        ingest_dataset(engine, entry, build_source(entry, client), progress=Paced())
+    """
+)
+
+
+def count_rows(engine: Engine, dataset: str) -> int:
+    query = (
+        sa.select(sa.func.count())
+        .select_from(tables.permits)
+        .where(tables.permits.c.dataset == dataset)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def test_a_killed_ingest_resumes_with_no_duplicates_and_no_loss(
+    engine: Engine, database_url: str
+) -> None:
+    slug, page_size = "san-francisco-ca/adu-garage-permit-records", 50
+    entry = catalog_entry(slug, page_size=page_size)
+    total = entry.recording.min_rows
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE_INGEST, database_url, slug, str(page_size)],
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while count_rows(engine, slug) < total // 4:
+            assert child.poll() is None, "the ingest ended before it could be killed"
+            assert time.monotonic() < deadline, "the ingest made no progress"
+            time.sleep(0.02)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait()
+    killed_at = count_rows(engine, slug)
+    assert 0 < killed_at < total
+
+    resumed = ingest(engine, entry)
+
+    assert resumed.status == "succeeded"
+    assert resumed.mode == "resumed"
+    assert resumed.fetched < total  # it did not start over
+    rows = stored(engine, slug)
+    assert len(rows) == len({r.source_record_id for r in rows}) == total
+    with engine.connect() as conn:
+        statuses = sorted(
+            conn.execute(
+                sa.select(tables.ingest_runs.c.status).where(tables.ingest_runs.c.dataset == slug)
+            ).scalars()
+        )
+        state = conn.execute(
+            sa.select(tables.ingest_state).where(tables.ingest_state.c.dataset == slug)
+        ).one()
+    assert statuses == ["interrupted", "succeeded"]
+    assert state.resume is None
+
+
+def test_an_unreachable_portal_fails_the_dataset_with_a_message(engine: Engine) -> None:
+    entry = catalog_entry("austin-tx/issued-construction-permits")
+    with ReplayPortal([entry]) as portal:
+        portal.fail_next(100, status=404)
+        with HttpClient(origin_map=portal.origin_map) as client:
+            summary = ingest_dataset(engine, entry, build_source(entry, client))
+    assert summary.status == "failed"
+    assert summary.error is not None
+    assert "FatalSourceError" in summary.error
+    assert count_rows(engine, entry.slug) == 0
