@@ -1,0 +1,48 @@
+"""Strict query strings: an unknown parameter is an error, never silently ignored.
+
+A typo such as ``isued_from`` would otherwise return unfiltered results that look plausible.
+The allowed names are read from each route's own signature (and its dependencies), so the
+check can never drift from what the route accepts.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+
+from permitdb.api.errors import UnknownParameter
+
+
+def _allowed(route: APIRoute) -> frozenset[str]:
+    # A handful of fields per route: cheaper to walk than to cache (routes are unhashable).
+    names: set[str] = set()
+    pending: list[Dependant] = [route.dependant]
+    while pending:
+        dependant = pending.pop()
+        names.update(field.alias for field in dependant.query_params)
+        pending.extend(dependant.dependencies)
+    return frozenset(names)
+
+
+def reject_unknown_parameters(request: Request) -> None:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _allowed(route)
+    for name in request.query_params:
+        if name in allowed:
+            continue
+        hint = difflib.get_close_matches(name, sorted(allowed), n=1)
+        if hint:
+            advice = f"Did you mean '{hint[0]}'?"
+        elif allowed:
+            advice = f"This endpoint takes: {', '.join(sorted(allowed))}."
+        else:
+            advice = "This endpoint takes no query parameters."
+        raise UnknownParameter(
+            f"Unknown query parameter '{name}'. {advice}",
+            details=[{"loc": ["query", name], "msg": "unknown parameter", "type": "unknown"}],
+        )

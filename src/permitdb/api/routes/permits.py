@@ -1,0 +1,75 @@
+"""``/v1/permits``: search with keyset paging, and one permit by id."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from permitdb.api.auth import PermitsRead
+from permitdb.api.cursors import decode_cursor, encode_cursor
+from permitdb.api.errors import (
+    InsufficientScope,
+    InvalidApiKey,
+    InvalidCursor,
+    MissingApiKey,
+    PermitNotFound,
+    ServiceUnavailable,
+    error_responses,
+)
+from permitdb.api.params.permits import PermitSearch, permit_search
+from permitdb.api.responses import OrjsonResponse
+from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
+from permitdb.api.state import Conn, State
+from permitdb.store.permits import count_permits, get_permit, search_permits
+
+router = APIRouter(prefix="/v1/permits", tags=["permits"])
+
+_AUTH_ERRORS = (MissingApiKey, InvalidApiKey, InsufficientScope, ServiceUnavailable)
+
+
+@router.get(
+    "",
+    response_model=PermitPage,
+    summary="Search permits",
+    responses=error_responses(*_AUTH_ERRORS, InvalidCursor),
+)
+def list_permits(
+    _key: PermitsRead,
+    conn: Conn,
+    state: State,
+    search: Annotated[PermitSearch, Depends(permit_search)],
+) -> OrjsonResponse:
+    """Permits matching every filter, newest issue date first (no issue date last).
+
+    Page with ``next_cursor``: pages stay consistent while new permits arrive.
+    """
+    secret = state.settings.secret_key.get_secret_value()
+    after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
+    records, next_keyset = search_permits(conn, search.query, after=after)
+    body: dict[str, object] = {
+        "data": [permit_json(r, include_raw=search.include_raw) for r in records],
+        "returned": len(records),
+        "next_cursor": encode_cursor(next_keyset, search.query, secret) if next_keyset else None,
+    }
+    if search.include_count:
+        value, exact = count_permits(conn, search.query)
+        body["total"] = {"value": value, "relation": "eq" if exact else "gte"}
+    return OrjsonResponse(body)
+
+
+@router.get(
+    "/{permit_id}",
+    response_model=Permit,
+    summary="Get one permit, with its raw source record",
+    responses=error_responses(*_AUTH_ERRORS, PermitNotFound),
+)
+def read_permit(
+    _key: PermitsRead,
+    conn: Conn,
+    permit_id: Annotated[str, Path(min_length=1, max_length=128, description="Permit id")],
+) -> OrjsonResponse:
+    record = get_permit(conn, permit_id)
+    if record is None:
+        raise PermitNotFound()
+    return OrjsonResponse(permit_json(record, include_raw=True))

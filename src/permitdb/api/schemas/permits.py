@@ -1,0 +1,257 @@
+"""The permit as the API serves it: nested, documented, built straight from ``PermitRecord``.
+
+The pydantic models document every field in /docs (``extra="forbid"`` so tests catch drift);
+``permit_json`` builds plain dicts for orjson, because validating 1,000 nested models per page
+would cost more than the query.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from permitdb.canonical import PermitRecord
+from permitdb.vocabulary import (
+    LocationSource,
+    PropertyClass,
+    QualityFlag,
+    RecordClass,
+    Status,
+    StatusPhase,
+    Tag,
+)
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PermitType(Schema):
+    permit_type: str | None = Field(description="Permit type as the jurisdiction wrote it")
+    permit_type_desc: str | None = Field(description="The jurisdiction's description of the type")
+    permit_subtype: str | None = Field(description="Subtype as the jurisdiction wrote it")
+    permit_class: str | None = Field(description="Raw property/permit class (BLDS PermitClass)")
+    work_class: str | None = Field(description="Raw work class (BLDS WorkClass)")
+    proposed_use: str | None = Field(description="Proposed use / occupancy (BLDS ProposedUse)")
+
+
+class PermitDates(Schema):
+    applied: date | None = Field(description="Application date, local to the jurisdiction")
+    issued: date | None = Field(description="Issue date")
+    finaled: date | None = Field(description="Final inspection / completion date")
+    expires: date | None = Field(description="Expiration date")
+    status: date | None = Field(description="Date the current status was set")
+    co_issued: date | None = Field(description="Certificate of occupancy issue date")
+
+
+class PermitDurations(Schema):
+    approval_days: int | None = Field(description="issued − applied, in days; null if unknown")
+    construction_days: int | None = Field(description="finaled − issued, in days")
+    total_days: int | None = Field(description="finaled − applied, in days")
+
+
+class OriginalAddress(Schema):
+    address1: str | None = Field(description="Street line as the jurisdiction stored it")
+    address2: str | None = Field(description="Second line as stored")
+    city: str | None = Field(description="City as stored")
+    state: str | None = Field(description="State as stored")
+    zip: str | None = Field(description="ZIP as stored")
+
+
+class Address(Schema):
+    line1: str | None = Field(description="Standardized one-line street address (USPS Pub. 28)")
+    street_number: str | None = Field(description="House number")
+    street_name: str | None = Field(description="Standardized street name, e.g. 'MAIN ST'")
+    unit: str | None = Field(description="Unit, e.g. 'UNIT 500'")
+    city: str | None = Field(description="City")
+    state: str | None = Field(description="Two-letter USPS state code")
+    zip: str | None = Field(description="Five-digit ZIP code")
+    county_fips: str | None = Field(description="Five-digit county FIPS code")
+    key: str | None = Field(description="Same building, same key, across permits (address_key)")
+    original: OriginalAddress = Field(description="The address exactly as the source sent it")
+
+
+class Location(Schema):
+    latitude: float = Field(description="WGS84 latitude")
+    longitude: float = Field(description="WGS84 longitude")
+    source: LocationSource | None = Field(description="Where the point came from")
+
+
+class Contractor(Schema):
+    name: str | None = Field(description="Contractor company name")
+    license: str | None = Field(description="Contractor license number")
+    license_state: str | None = Field(description="State that issued the license")
+    trade: str | None = Field(description="Contractor trade")
+    phone: str | None = Field(description="Contractor phone")
+    address: str | None = Field(description="Contractor address")
+
+
+class Owner(Schema):
+    name: str | None = Field(description="Property owner name, when published")
+    phone: str | None = Field(description="Owner phone, when published")
+
+
+class Applicant(Schema):
+    name: str | None = Field(description="Applicant name, when published")
+
+
+class Provenance(Schema):
+    url: str | None = Field(description="Link to the record or dataset at the source")
+    record_id: str = Field(description="The source's own primary key for this record")
+    updated_at: datetime | None = Field(description="The portal's last-modified time (UTC)")
+    fetched_at: datetime | None = Field(description="When permitdb fetched it (UTC)")
+
+
+class Permit(Schema):
+    id: str = Field(description="Stable permitdb id; use it with GET /v1/permits/{id}")
+    jurisdiction: str = Field(description="Jurisdiction slug, e.g. 'austin-tx'")
+    dataset: str = Field(description="Dataset slug, '<jurisdiction>/<dataset>'")
+    record_class: RecordClass = Field(description="permit, certificate_of_occupancy, …")
+    permit_number: str | None = Field(description="The jurisdiction's permit number")
+    description: str | None = Field(description="Work description")
+    status: Status = Field(description="Normalized status (docs/vocabulary.md)")
+    status_phase: StatusPhase = Field(description="open, closed or unknown")
+    status_raw: str | None = Field(description="Status as the jurisdiction wrote it")
+    category: Tag | None = Field(description="Main normalized category (one of the tags)")
+    tags: list[Tag] = Field(description="Normalized work tags, e.g. solar, roofing")
+    property_class: PropertyClass = Field(description="Normalized property class")
+    type: PermitType = Field(description="Raw type fields")
+    dates: PermitDates = Field(description="Milestone dates (YYYY-MM-DD)")
+    durations: PermitDurations = Field(description="Computed from dates; null if unknown")
+    valuation: float | None = Field(description="Estimated project cost, US dollars")
+    fees: float | None = Field(description="Fees, US dollars")
+    housing_units: int | None = Field(description="Housing units")
+    square_feet: int | None = Field(description="Total square feet")
+    stories: int | None = Field(description="Number of stories")
+    address: Address = Field(description="Standardized and original address")
+    location: Location | None = Field(description="Point, or null when unknown")
+    parcel_id: str | None = Field(description="Parcel id (APN / PIN / BBL)")
+    contractor: Contractor | None = Field(description="Contractor, or null when not published")
+    owner: Owner | None = Field(description="Owner, or null when not published")
+    applicant: Applicant | None = Field(description="Applicant, or null when not published")
+    quality_flags: list[QualityFlag] = Field(description="Data-quality warnings")
+    classification_rules: list[str] = Field(description="Why each tag and status was set")
+    source: Provenance = Field(description="Where the record came from")
+    first_seen_at: datetime | None = Field(description="When permitdb first stored it (UTC)")
+    updated_at: datetime | None = Field(description="When its content last changed (UTC)")
+    raw: dict[str, Any] | None = Field(
+        None, description="The source record untouched (by id, or with include_raw=true)"
+    )
+
+
+class TotalCount(Schema):
+    value: int = Field(description="Number of matching records, up to the cap")
+    relation: Literal["eq", "gte"] = Field(description="eq: exact; gte: at least value")
+
+
+class PermitPage(Schema):
+    data: list[Permit] = Field(description="Permits, newest issue date first")
+    returned: int = Field(description="Number of items in data")
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
+    total: TotalCount | None = Field(None, description="Only with include_count=true")
+
+
+def _days(start: date | None, end: date | None) -> int | None:
+    if start is None or end is None:
+        return None
+    days = (end - start).days
+    return days if days >= 0 else None
+
+
+def _or_none(values: dict[str, Any]) -> dict[str, Any] | None:
+    return values if any(v is not None for v in values.values()) else None
+
+
+def permit_json(r: PermitRecord, *, include_raw: bool) -> dict[str, Any]:
+    """The API shape of one record (see :class:`Permit`)."""
+    body: dict[str, Any] = {
+        "id": r.id,
+        "jurisdiction": r.jurisdiction,
+        "dataset": r.dataset,
+        "record_class": r.record_class,
+        "permit_number": r.permit_number,
+        "description": r.description,
+        "status": r.status,
+        "status_phase": r.status_phase,
+        "status_raw": r.status_raw,
+        "category": r.category,
+        "tags": r.tags,
+        "property_class": r.property_class,
+        "type": {
+            "permit_type": r.permit_type,
+            "permit_type_desc": r.permit_type_desc,
+            "permit_subtype": r.permit_subtype,
+            "permit_class": r.permit_class,
+            "work_class": r.work_class,
+            "proposed_use": r.proposed_use,
+        },
+        "dates": {
+            "applied": r.applied_date,
+            "issued": r.issued_date,
+            "finaled": r.finaled_date,
+            "expires": r.expires_date,
+            "status": r.status_date,
+            "co_issued": r.co_issued_date,
+        },
+        "durations": {
+            "approval_days": _days(r.applied_date, r.issued_date),
+            "construction_days": _days(r.issued_date, r.finaled_date),
+            "total_days": _days(r.applied_date, r.finaled_date),
+        },
+        "valuation": r.valuation,
+        "fees": r.fees,
+        "housing_units": r.housing_units,
+        "square_feet": r.square_feet,
+        "stories": r.stories,
+        "address": {
+            "line1": r.address,
+            "street_number": r.street_number,
+            "street_name": r.street_name,
+            "unit": r.unit,
+            "city": r.city,
+            "state": r.state,
+            "zip": r.zip,
+            "county_fips": r.county_fips,
+            "key": r.address_key,
+            "original": {
+                "address1": r.original_address1,
+                "address2": r.original_address2,
+                "city": r.original_city,
+                "state": r.original_state,
+                "zip": r.original_zip,
+            },
+        },
+        "location": (
+            {"latitude": r.latitude, "longitude": r.longitude, "source": r.location_source}
+            if r.latitude is not None and r.longitude is not None
+            else None
+        ),
+        "parcel_id": r.parcel_id,
+        "contractor": _or_none(
+            {
+                "name": r.contractor_name,
+                "license": r.contractor_license,
+                "license_state": r.contractor_license_state,
+                "trade": r.contractor_trade,
+                "phone": r.contractor_phone,
+                "address": r.contractor_address,
+            }
+        ),
+        "owner": _or_none({"name": r.owner_name, "phone": r.owner_phone}),
+        "applicant": _or_none({"name": r.applicant_name}),
+        "quality_flags": r.quality_flags,
+        "classification_rules": r.classification_rules,
+        "source": {
+            "url": r.source_url,
+            "record_id": r.source_record_id,
+            "updated_at": r.source_updated_at,
+            "fetched_at": r.fetched_at,
+        },
+        "first_seen_at": r.first_seen_at,
+        "updated_at": r.updated_at,
+    }
+    if include_raw:
+        body["raw"] = r.raw
+    return body
