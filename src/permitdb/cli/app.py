@@ -1,0 +1,50 @@
+"""The ``permitdb`` command: one Typer app, one sub-command module per noun.
+
+Errors permitdb raises on purpose (and database errors) end as one red line saying what to do
+next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperGroup
+
+from permitdb.cli import catalog, db, ingest, keys, runs, serve
+from permitdb.cli.console import fail
+from permitdb.errors import PermitdbError
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PermitdbError as exc:
+            fail(str(exc))
+        except SQLAlchemyError as exc:
+            fail(
+                f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
+                "PERMITDB_DATABASE_URL and that the server is up, then run 'permitdb db migrate'."
+            )
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="permitdb: US building-permit data from public portals, served by one REST API.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(keys.app, name="keys")
+app.command()(ingest.ingest)
+app.command()(runs.runs)
+app.command()(runs.quarantine)
+app.command()(serve.serve)
+app.command()(serve.demo)
+
+
+def main() -> None:
+    app()

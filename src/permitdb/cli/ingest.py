@@ -1,0 +1,110 @@
+"""``permitdb ingest``: sync catalog datasets into the database, with a progress bar each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+from sqlalchemy import Engine
+
+from permitdb.catalog.load import load_catalog, select_entries
+from permitdb.catalog.model import CatalogEntry
+from permitdb.cli.console import console, engine, err_console, settings
+from permitdb.ingest.run import RunSummary, ingest_catalog
+from permitdb.sources.http import HttpClient
+from permitdb.store.migrate import upgrade
+from permitdb.testing.portal import ReplayPortal
+
+
+class RichProgress:
+    """``IngestProgress`` drawn as one Rich bar per dataset."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def started(self, dataset: str, total: int | None) -> None:
+        self.tasks[dataset] = self.progress.add_task(dataset, total=total)
+
+    def advanced(self, dataset: str, records: int) -> None:
+        self.progress.advance(self.tasks[dataset], records)
+
+    def finished(self, summary: RunSummary) -> None:
+        task = self.tasks[summary.dataset]
+        mark = "[green]✓[/]" if summary.status == "succeeded" else "[red]✗[/]"
+        self.progress.update(
+            task,
+            description=f"{mark} {summary.dataset}",
+            total=summary.fetched,
+            completed=summary.fetched,
+        )
+
+
+@contextmanager
+def http_client(entries: Sequence[CatalogEntry], *, from_recordings: bool) -> Iterator[HttpClient]:
+    """A live client, or one whose portal hosts are answered from the bundled recordings."""
+    if not from_recordings:
+        with HttpClient(settings=settings()) as client:
+            yield client
+        return
+    with (
+        ReplayPortal(entries, recordings_dir=settings().recordings_dir) as portal,
+        HttpClient(settings=settings(), origin_map=portal.origin_map) as client,
+    ):
+        yield client
+
+
+def run_ingest(
+    db: Engine, entries: Sequence[CatalogEntry], *, from_recordings: bool, full: bool
+) -> list[RunSummary]:
+    """Migrate, sync ``entries``, print the summary table; return the summaries."""
+    upgrade(db)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with (
+        http_client(entries, from_recordings=from_recordings) as client,
+        Progress(*columns, console=console) as progress,
+    ):
+        summaries = ingest_catalog(db, entries, client, full=full, progress=RichProgress(progress))
+    table = Table("dataset", "status", "mode", "fetched", "inserted", "updated", "unchanged")
+    table.add_column("rejected")
+    for s in summaries:
+        style = "green" if s.status == "succeeded" else "red"
+        table.add_row(
+            s.dataset,
+            f"[{style}]{s.status}[/]",
+            s.mode,
+            *(str(n) for n in (s.fetched, s.inserted, s.updated, s.unchanged, s.rejected)),
+        )
+    console.print(table)
+    return summaries
+
+
+def ingest(
+    selectors: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[SELECTOR]...", help="Jurisdiction or dataset slugs; none: all"),
+    ] = None,
+    from_recordings: Annotated[
+        bool, typer.Option(help="Read the bundled recordings instead of the live portals")
+    ] = False,
+    full: Annotated[bool, typer.Option(help="Re-read whole datasets, ignoring cursors")] = False,
+) -> None:
+    """Sync datasets from their portals (migrates the database first)."""
+    entries = load_catalog(settings().catalog_dirs)
+    if selectors:
+        entries = select_entries(entries, selectors)
+    summaries = run_ingest(engine(), entries, from_recordings=from_recordings, full=full)
+    failed = [s for s in summaries if s.status == "failed"]
+    for s in failed:
+        err_console.print(f"[bold red]{s.dataset} failed:[/] {s.error}", soft_wrap=True)
+    if failed:
+        err_console.print(
+            "[bold red]error:[/] fix what the message above names (catalog entry, network, "
+            "portal), then rerun 'permitdb ingest' with the dataset slug; it resumes where it "
+            "stopped. 'permitdb runs --dataset <slug>' shows the history."
+        )
+        raise typer.Exit(1)

@@ -1,0 +1,63 @@
+"""``permitdb runs`` and ``permitdb quarantine``: what ingest did, and what it set aside."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from permitdb.cli.console import console, engine
+from permitdb.store.ingest_state import list_quarantine, list_runs
+
+DatasetOption = Annotated[
+    str | None, typer.Option("--dataset", help="Only this dataset (<jurisdiction>/<dataset>)")
+]
+LimitOption = Annotated[int, typer.Option(min=1, help="At most this many rows, newest first")]
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
+    """Recent ingest runs: status, mode, counts, cursor, error."""
+    with engine().connect() as conn:
+        rows = list_runs(conn, dataset=dataset, limit=limit)
+    table = Table("run", "dataset", "started", "status", "mode", "fetched", "inserted")
+    for column in ("updated", "unchanged", "rejected", "error"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.dataset,
+            _when(row.started_at),
+            row.status,
+            row.mode,
+            str(row.fetched),
+            str(row.inserted),
+            str(row.updated),
+            str(row.unchanged),
+            str(row.rejected),
+            row.error or "",
+        )
+    console.print(table)
+
+
+def quarantine(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
+    """Records ingest could not normalize, with their reason codes (docs/quarantine.md)."""
+    with engine().connect() as conn:
+        rows = list_quarantine(conn, dataset=dataset, limit=limit)
+    table = Table("dataset", "run", "record", "reason", "field", "message", "when")
+    for row in rows:
+        table.add_row(
+            row.dataset,
+            str(row.run_id),
+            row.source_record_id or "-",
+            row.reason_code,
+            row.field or "-",
+            row.message,
+            _when(row.created_at),
+        )
+    console.print(table)

@@ -1,0 +1,78 @@
+"""``permitdb serve`` and ``permitdb demo``: run the API (demo loads the recordings first)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy import Engine
+
+from permitdb.api.app import create_app
+from permitdb.catalog.load import load_catalog
+from permitdb.cli.console import console, engine, err_console, settings, shown_url
+from permitdb.cli.ingest import run_ingest
+from permitdb.cli.keys import create_key
+from permitdb.store.api_keys import list_api_keys, revoke_api_key
+from permitdb.store.migrate import upgrade
+from permitdb.store.permits import PermitQuery, search_permits
+
+HostOption = Annotated[str, typer.Option(help="Interface to listen on")]
+PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port")]
+
+
+def _run(db: Engine, host: str, port: int) -> None:
+    console.print(f"Serving {shown_url(settings())} on http://{host}:{port} (docs: /docs)")
+    uvicorn.run(create_app(db, settings()), host=host, port=port, log_level="info")
+
+
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Migrate the database, then serve the REST API."""
+    db = engine()
+    upgrade(db)
+    _run(db, host, port)
+
+
+def _fresh_demo_key(db: Engine) -> str:
+    """Revoke earlier demo keys, so only the key printed by this run works."""
+    with db.begin() as conn:
+        for row in list_api_keys(conn):
+            if row.is_demo and row.revoked_at is None:
+                revoke_api_key(conn, row.id, now=datetime.now(UTC))
+    return create_key(name="demo", scopes=["permits:read"], quota=None, is_demo=True)
+
+
+def _curl_lines(db: Engine, key: str, base: str) -> list[str]:
+    with db.connect() as conn:
+        sample, _ = search_permits(conn, PermitQuery(limit=1))
+    auth = f'-H "Authorization: Bearer {key}"'
+    lines = [
+        "# permits in New York issued in 2026, 5 a page (add &cursor=<next_cursor> for the next):",
+        f'curl {auth} "{base}/v1/permits?state=NY&issued_from=2026-01-01&issued_to=2026-12-31'
+        '&limit=5"',
+    ]
+    if sample:
+        lines += ["# one permit by id, with its raw source record:"]
+        lines += [f'curl {auth} "{base}/v1/permits/{sample[0].id}"']
+    lines += ["# full-text search:", f'curl {auth} "{base}/v1/permits?q=solar&limit=5"']
+    return lines
+
+
+def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+    """Load every bundled recording (incrementally on later runs), make a demo key, serve."""
+    db = engine()
+    summaries = run_ingest(
+        db, load_catalog(settings().catalog_dirs), from_recordings=True, full=False
+    )
+    for s in summaries:
+        if s.status == "failed":
+            err_console.print(f"[yellow]{s.dataset} was not loaded:[/] {s.error}", soft_wrap=True)
+    key = _fresh_demo_key(db)
+    console.print("\nDemo API key (shown once; earlier demo keys are revoked):\n")
+    console.print(key, soft_wrap=True)
+    console.print()
+    for line in _curl_lines(db, key, f"http://{host}:{port}"):
+        console.print(line, soft_wrap=True, markup=False)
+    console.print()
+    _run(db, host, port)
