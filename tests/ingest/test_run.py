@@ -232,3 +232,47 @@ def test_an_unreachable_portal_fails_the_dataset_with_a_message(engine: Engine) 
     assert summary.error is not None
     assert "FatalSourceError" in summary.error
     assert count_rows(engine, entry.slug) == 0
+
+
+def test_nul_characters_in_source_text_are_stored_on_both_engines(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """PostgreSQL refuses NUL in text and JSONB; a portal that sends one must not fail a page."""
+    rows = [
+        {"id": "A-1", "issued": "2026-01-05", "description": "re-roof\x00 with shingles"},
+        {"id": "A-2", "issued": "not a date\x00", "description": "fence"},
+    ]
+    path = tmp_path / "permits.ndjson"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    entry = CatalogEntry.model_validate(
+        {
+            "dataset": "nul-test",
+            "name": "NUL test",
+            "jurisdiction": {
+                "slug": "austin-tx",
+                "name": "Austin",
+                "state": "TX",
+                "timezone": "America/Chicago",
+            },
+            "source": {"platform": "file", "url": str(path), "format": "ndjson"},
+            "primary_key": ["id"],
+            "fields": {
+                "permit_number": "id",
+                "issued_date": {"source": "issued", "convert": "date"},
+                "description": "description",
+            },
+            "recording": {"path": "unused"},
+        }
+    )
+    with HttpClient() as client:
+        summary = ingest_dataset(engine, entry, build_source(entry, client))
+
+    assert (summary.status, summary.inserted, summary.rejected) == ("succeeded", 1, 1)
+    with engine.connect() as conn:
+        stored_row = conn.execute(
+            sa.select(tables.permits.c.description, tables.permits.c.raw)
+        ).one()
+        rejected_raw = conn.execute(sa.select(tables.quarantine.c.raw)).scalar_one()
+    assert stored_row.description == "re-roof with shingles"
+    assert stored_row.raw["description"] == "re-roof\ufffd with shingles"
+    assert rejected_raw["issued"] == "not a date\ufffd"

@@ -11,7 +11,7 @@ from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
 from permitdb.ingest import cursor as cursors
-from permitdb.normalize.record import normalize_record
+from permitdb.normalize.record import normalize_record, storable
 from permitdb.sources.base import RawRecord
 from permitdb.store.ingest_state import Rejected
 
@@ -63,4 +63,6 @@ def normalize_page(
 
 
 def _rejected(raw: RawRecord, code: str, message: str, field_name: str | None) -> Rejected:
-    return Rejected(source_record_id=None, code=code, message=message, field=field_name, raw=raw)
+    return Rejected(
+        source_record_id=None, code=code, message=message, field=field_name, raw=storable(raw)
+    )

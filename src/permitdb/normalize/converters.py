@@ -74,9 +74,12 @@ def build(name: Converter, tz: ZoneInfo, fmt: str | None) -> Convert:
 
 
 def to_text(value: Any) -> str | None:
-    """Trimmed text; integral floats lose their ``.0`` (ArcGIS sends ids as doubles)."""
+    """Trimmed text; integral floats lose their ``.0`` (ArcGIS sends ids as doubles).
+
+    NUL characters are dropped: no text field means one, and PostgreSQL cannot store them.
+    """
     if isinstance(value, str):
-        return value.strip() or None
+        return value.replace("\x00", "").strip() or None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict | list):

@@ -59,9 +59,26 @@ def normalize_record(
     flags += date_flags(record, fetched_at)
     record.quality_flags = flags
     record.fetched_at = fetched_at
-    record.raw = dict(raw)
+    record.raw = storable(raw)
     record.content_hash = content_hash(record)
     return record
+
+
+def storable(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The raw record as both engines can store it: NUL characters (which PostgreSQL text and
+    JSONB refuse) become U+FFFD, the usual stand-in for an unrepresentable character.
+    Everything else is kept exactly."""
+    return {key: _nul_free(value) for key, value in raw.items()}
+
+
+def _nul_free(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {key: _nul_free(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nul_free(item) for item in value]
+    return value
 
 
 def source_record_id(entry: CatalogEntry, raw: Mapping[str, Any]) -> str:
