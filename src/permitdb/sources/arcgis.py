@@ -22,7 +22,7 @@ from typing import Any, Final
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError, RetriableSourceError
-from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken
+from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.geometry import esri_to_geojson
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import OffsetPaginator, PageParams, Paginator
@@ -124,16 +124,10 @@ class ArcGISSource:
     """Reads a ``platform: arcgis`` catalog entry."""
 
     def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
-        if not isinstance(entry.source, catalog.ArcGISSource):
-            raise TypeError(
-                f"{entry.slug}: ArcGISSource reads platform 'arcgis', not "
-                f"{entry.source.platform!r}; build sources with "
-                "permitdb.sources.registry.build_source"
-            )
         self._entry = entry
-        self._config = entry.source
+        self._config = source_config(entry, catalog.ArcGISSource)
         self._client = client
-        self._layer_url = entry.source.layer_url
+        self._layer_url = self._config.layer_url
         self._query_url = f"{self._layer_url}/query"
 
     def pages(

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from permitdb.catalog.model import CatalogEntry
 
 RawRecord = dict[str, Any]
 ResumeToken = Mapping[str, Any]
 
 GEOMETRY_KEY = "@geometry"
+
+ConfigT = TypeVar("ConfigT", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +47,17 @@ class Source(Protocol):
     def count(self, *, since: str | None = None) -> int | None:
         """How many records the sync will read, when the portal can say cheaply; else None."""
         ...
+
+
+def source_config(entry: CatalogEntry, expected: type[ConfigT]) -> ConfigT:
+    """``entry.source`` as the platform model a connector reads (narrowed for the type checker).
+
+    A mismatch is a programming error, not bad data: connectors are built by
+    ``sources.registry.build_source``, which dispatches on the platform.
+    """
+    if not isinstance(entry.source, expected):
+        raise TypeError(
+            f"{entry.slug}: a {expected.__name__} connector cannot read platform "
+            f"{entry.source.platform!r}; build sources with permitdb.sources.registry.build_source"
+        )
+    return entry.source

@@ -15,7 +15,7 @@ from typing import Any, Final
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
-from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken
+from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.ckan import resume_offset, sql_identifier, sql_literal
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import OffsetPaginator
@@ -28,16 +28,10 @@ class CartoSource:
     """Reads a ``platform: carto`` catalog entry."""
 
     def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
-        if not isinstance(entry.source, catalog.CartoSource):
-            raise TypeError(
-                f"{entry.slug}: CartoSource reads platform 'carto', not "
-                f"{entry.source.platform!r}; build sources with "
-                "permitdb.sources.registry.build_source"
-            )
         self._entry = entry
-        self._config = entry.source
+        self._config = source_config(entry, catalog.CartoSource)
         self._client = client
-        self._url = f"{entry.source.base_url.rstrip('/')}/api/v2/sql"
+        self._url = f"{self._config.base_url.rstrip('/')}/api/v2/sql"
 
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None

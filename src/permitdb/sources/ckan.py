@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
-from permitdb.sources.base import Page, RawRecord, ResumeToken
+from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import OffsetPaginator
 
@@ -41,19 +41,13 @@ class CKANSource:
     """Reads a ``platform: ckan`` catalog entry."""
 
     def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
-        if not isinstance(entry.source, catalog.CKANSource):
-            raise TypeError(
-                f"{entry.slug}: CKANSource reads platform 'ckan', not "
-                f"{entry.source.platform!r}; build sources with "
-                "permitdb.sources.registry.build_source"
-            )
         self._entry = entry
-        self._config = entry.source
+        self._config = source_config(entry, catalog.CKANSource)
         self._client = client
-        self._base = entry.source.base_url.rstrip("/")
+        self._base = self._config.base_url.rstrip("/")
         self._search_url = f"{self._base}/api/3/action/datastore_search"
         self._sql_url = f"{self._base}/api/3/action/datastore_search_sql"
-        self._sort = _sort_terms(entry.source.sort)
+        self._sort = _sort_terms(self._config.sort)
 
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None

@@ -23,7 +23,7 @@ import orjson
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
-from permitdb.sources.base import Page, RawRecord, ResumeToken
+from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import resume_position
 
@@ -54,13 +54,8 @@ class FileSource:
     """Reads a ``platform: file`` catalog entry."""
 
     def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
-        if not isinstance(entry.source, catalog.FileSource):
-            raise TypeError(
-                f"{entry.slug}: FileSource reads platform 'file', not {entry.source.platform!r}; "
-                "build sources with permitdb.sources.registry.build_source"
-            )
         self._entry = entry
-        self._config = entry.source
+        self._config = source_config(entry, catalog.FileSource)
         self._client = client
 
     def pages(

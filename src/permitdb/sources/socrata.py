@@ -18,7 +18,7 @@ from typing import Any
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
-from permitdb.sources.base import Page, RawRecord, ResumeToken
+from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.files import csv_records, row_pages
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import OffsetPaginator, resume_position
@@ -33,14 +33,8 @@ class SocrataSource:
     """Reads a ``platform: socrata`` catalog entry."""
 
     def __init__(self, entry: CatalogEntry, client: HttpClient) -> None:
-        if not isinstance(entry.source, catalog.SocrataSource):
-            raise TypeError(
-                f"{entry.slug}: SocrataSource reads platform 'socrata', not "
-                f"{entry.source.platform!r}; build sources with "
-                "permitdb.sources.registry.build_source"
-            )
         self._entry = entry
-        self._config = entry.source
+        self._config = source_config(entry, catalog.SocrataSource)
         self._client = client
         token = client.settings.socrata_app_token
         self._headers = {"X-App-Token": token.get_secret_value()} if token else {}
