@@ -13,8 +13,9 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
 from permitdb.settings import Settings
 from permitdb.sources.base import Page
-from permitdb.sources.ckan import CKANSource, ckan_result, sql_identifier, sql_literal
+from permitdb.sources.ckan import CKANSource, ckan_result
 from permitdb.sources.http import HttpClient
+from permitdb.sources.sql import sql_identifier, sql_literal
 from permitdb.testing import entry_for
 
 RESOURCE = "6ddcd912-32a0-43df-9908-63574f8c7e77"

@@ -16,9 +16,9 @@ from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
 from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken, source_config
-from permitdb.sources.ckan import resume_offset, sql_identifier, sql_literal
 from permitdb.sources.http import HttpClient
-from permitdb.sources.paging import OffsetPaginator
+from permitdb.sources.paging import OffsetPaginator, resume_position
+from permitdb.sources.sql import since_clause
 
 # Every CARTO table has this unique row id; offsets are only stable under a total order.
 ROW_ID: Final = "cartodb_id"
@@ -36,10 +36,10 @@ class CartoSource:
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None
     ) -> Iterator[Page]:
-        paginator = OffsetPaginator(self._entry.page_size, offset=resume_offset(resume, "CARTO"))
+        paginator = OffsetPaginator(self._entry.page_size, offset=resume_position(resume, "offset"))
         config = self._config
         # Catalog-validated names and quoted literals, for the portal's read-only SQL API.
-        select = f"SELECT {config.columns} FROM {config.table}{self._where(since)}"  # noqa: S608
+        select = f"SELECT {config.columns} FROM {config.table}{since_clause(self._entry, since)}"  # noqa: S608
         order = config.order_by if config.order_by == ROW_ID else f"{config.order_by}, {ROW_ID}"
         while paginator.has_more:
             sql = f"{select} ORDER BY {order} LIMIT {paginator.page_size} OFFSET {paginator.token}"
@@ -49,7 +49,9 @@ class CartoSource:
                 yield Page(records=records, resume={"offset": paginator.token})
 
     def count(self, *, since: str | None = None) -> int | None:
-        sql = f"SELECT COUNT(*) AS count FROM {self._config.table}{self._where(since)}"  # noqa: S608
+        sql = (
+            f"SELECT COUNT(*) AS count FROM {self._config.table}{since_clause(self._entry, since)}"  # noqa: S608
+        )
         rows = self._query(sql, "json").get("rows") or [{}]
         count = rows[0].get("count")
         if not isinstance(count, int):
@@ -58,18 +60,6 @@ class CartoSource:
                 "base_url in the catalog entry is the account's CARTO host."
             )
         return count
-
-    def _where(self, since: str | None) -> str:
-        if since is None:
-            return ""
-        cursor = self._entry.cursor
-        if cursor is None:
-            raise FatalSourceError(
-                f"{self._entry.slug}: an incremental sync needs a cursor, and the catalog entry "
-                "has none. Add `cursor: {field: ...}` to the catalog file or run a full sync."
-            )
-        # PostgreSQL casts the quoted literal to the column's type, whatever the cursor kind.
-        return f" WHERE {sql_identifier(cursor.field)} >= {sql_literal(since)}"
 
     def _query(self, sql: str, fmt: str) -> dict[str, Any]:
         try:

@@ -22,7 +22,8 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
 from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
-from permitdb.sources.paging import OffsetPaginator
+from permitdb.sources.paging import OffsetPaginator, resume_position
+from permitdb.sources.sql import since_clause, sql_identifier
 
 ROW_ID: Final = "_id"
 ADVICE: Final = {
@@ -52,7 +53,7 @@ class CKANSource:
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None
     ) -> Iterator[Page]:
-        offset = resume_offset(resume, "CKAN")
+        offset = resume_position(resume, "offset")
         if since is not None or self._config.use_sql:
             return self._sql_pages(since, offset)
         return self._search_pages(offset)
@@ -63,7 +64,7 @@ class CKANSource:
             total = self._get(self._search_url, query).get("total")
         else:
             table = sql_identifier(self._config.resource_id)
-            sql = f"SELECT COUNT(*) AS count FROM {table}{self._where(since)}"  # noqa: S608
+            sql = f"SELECT COUNT(*) AS count FROM {table}{since_clause(self._entry, since)}"  # noqa: S608
             rows = self._get(self._sql_url, {"sql": sql}).get("records") or [{}]
             total = rows[0].get("count")
         if not isinstance(total, int):
@@ -107,25 +108,13 @@ class CKANSource:
         paginator = OffsetPaginator(self._entry.page_size, offset=offset)
         order = ", ".join(f"{sql_identifier(name)} {direction}" for name, direction in self._sort)
         table = sql_identifier(self._config.resource_id)
-        select = f"SELECT * FROM {table}{self._where(since)}"  # noqa: S608 - quoted names, literals
+        select = f"SELECT * FROM {table}{since_clause(self._entry, since)}"  # noqa: S608 - quoted names, literals
         while paginator.has_more:
             sql = f"{select} ORDER BY {order} LIMIT {paginator.page_size} OFFSET {paginator.token}"
             records = _records(self._get(self._sql_url, {"sql": sql}), self._sql_url)
             paginator.update(records)
             if records:
                 yield Page(records=records, resume={"offset": paginator.token})
-
-    def _where(self, since: str | None) -> str:
-        if since is None:
-            return ""
-        cursor = self._entry.cursor
-        if cursor is None:
-            raise FatalSourceError(
-                f"{self._entry.slug}: an incremental sync needs a cursor, and the catalog entry "
-                "has none. Add `cursor: {field: ...}` to the catalog file or run a full sync."
-            )
-        # PostgreSQL casts the quoted literal to the column's type, whatever the cursor kind.
-        return f" WHERE {sql_identifier(cursor.field)} >= {sql_literal(since)}"
 
     def _get(self, url: str, query: Mapping[str, str | int]) -> dict[str, Any]:
         return ckan_result(self._client.get_json(url, query), url)
@@ -174,26 +163,3 @@ def _sort_terms(sort: str) -> list[tuple[str, str]]:
     if ROW_ID not in {name for name, _ in terms}:
         terms.append((ROW_ID, "ASC"))
     return terms
-
-
-def sql_identifier(name: str) -> str:
-    """A PostgreSQL quoted identifier: ``"name"``, with embedded quotes doubled."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_literal(value: str) -> str:
-    """A PostgreSQL string literal: ``'value'``, with embedded quotes doubled."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def resume_offset(resume: ResumeToken | None, platform: str) -> int:
-    """The offset in an ``{"offset": n}`` resume token; 0 without one."""
-    if resume is None:
-        return 0
-    offset = resume.get("offset")
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise FatalSourceError(
-            f"resume token {dict(resume)!r} is not {{'offset': <n>}} for a {platform} source; it "
-            "belongs to another dataset or catalog version. Restart the sync from the beginning."
-        )
-    return offset
