@@ -1,0 +1,170 @@
+"""``make bench``: generate → ingest → queries, then write docs/benchmarks.md.
+
+Sizes come from ``BENCH_*`` variables (``bench.config``); docs/benchmarks.md lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from bench.api_bench import QUERY_LABELS, WINDOW_DAYS, cells, load_for, measure, sample_params
+from bench.config import BenchConfig
+from bench.generate import write_dataset
+from bench.ingest_bench import run_ingest
+from bench.report import IngestResult, LoadResult, Machine, Report, write_report
+from bench.server import create_key, serve
+from permitdb.store.engine import create_engine_for
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def _advancer(progress: Progress, task: TaskID) -> Callable[[int], None]:
+    return lambda n: progress.advance(task, n)
+
+
+def generate(config: BenchConfig, progress: Progress) -> tuple[int, float]:
+    task = progress.add_task(f"generate {config.data_path.name}", total=config.rows)
+    generated = write_dataset(
+        config.data_path,
+        config.rows,
+        config.seed,
+        config.data_format,
+        on_rows=_advancer(progress, task),
+    )
+    progress.update(task, completed=config.rows)
+    return generated.bytes, generated.seconds
+
+
+def ingest(config: BenchConfig, progress: Progress) -> list[IngestResult]:
+    for leftover in config.work_dir.glob(config.sqlite_path.name + "*"):
+        leftover.unlink()  # a fresh database: the first run must insert every row
+    runs = [(config.sqlite_url, "first load", False), (config.sqlite_url, "re-ingest", False)]
+    if config.postgres_url:
+        runs += [
+            (config.postgres_url, "first load", True),
+            (config.postgres_url, "re-ingest", False),
+        ]
+    results = []
+    for url, label, reset in runs:
+        backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+        task = progress.add_task(f"ingest: {backend}, {label}", total=config.rows)
+        results.append(
+            run_ingest(
+                url=url,
+                data=config.data_path,
+                data_format=config.data_format,
+                label=label,
+                log=config.work_dir / f"ingest-{backend.lower()}-{label.replace(' ', '-')}.log",
+                reset_postgres=reset,
+                on_advance=_advancer(progress, task),
+            )
+        )
+        progress.update(task, completed=config.rows)
+    return results
+
+
+def queries(config: BenchConfig, progress: Progress, notes: list[str]) -> list[LoadResult]:
+    engine = create_engine_for(config.sqlite_url)
+    key = create_key(engine)
+    params = sample_params(engine, config.seed, config.pages)
+    planned = list(cells(config.concurrency))
+    task = progress.add_task("queries", total=len(planned))
+    results = []
+    with serve(config.sqlite_url, config.work_dir / "api.log") as base_url:
+        for cell in planned:
+            label = f"queries: {cell.query}, {cell.path}, {cell.concurrency} threads"
+            progress.update(task, description=label)
+            load = load_for(cell, engine, base_url, key, params)
+            stats = measure(load, cell.concurrency, config.requests, config.seconds)
+            if stats.first_error:
+                notes.append(
+                    f"{cell.query} via {cell.path}, {cell.concurrency} threads: {stats.errors} "
+                    f"errors, the first: `{stats.first_error[:300]}`"
+                )
+            results.append(
+                LoadResult(
+                    query=cell.query,
+                    path=cell.path,
+                    concurrency=cell.concurrency,
+                    requests=stats.requests,
+                    errors=stats.errors,
+                    seconds=stats.seconds,
+                    p50_ms=stats.p50_ms,
+                    p99_ms=stats.p99_ms,
+                )
+            )
+            progress.advance(task)
+    engine.dispose()
+    return results
+
+
+def load_setup(config: BenchConfig) -> str:
+    threads = " and ".join(map(str, config.concurrency))
+    return (
+        f"Against the SQLite database loaded above. Each cell runs one query kind with "
+        f"{threads} client threads (closed loop: a thread sends its next request when the last "
+        f"one answers) for at most {config.requests:,} requests or {config.seconds:g} s, after "
+        f"an unmeasured warm-up. A paged search follows `next_cursor` for up to {config.pages} "
+        f"pages over a random {WINDOW_DAYS}-day issue window; each page is one request. "
+        "**API**: HTTP with `X-API-Key` to one uvicorn worker in another process. "
+        "**store**: `search_permits` / `get_permit` in the benchmark process. "
+        "**raw SQL**: the equivalent `text()` SELECT, rows left as tuples. "
+        "Client and server share the machine's cores, so API figures include the client's cost. "
+        "*p50 ÷ raw*: the row's median over raw SQL's at the same thread count."
+    )
+
+
+def main() -> None:
+    config = BenchConfig()
+    console = Console()
+    started = datetime.now().astimezone()
+    load_before = os.getloadavg()[0]
+    with _progress(console) as progress:
+        data_bytes, generate_seconds = generate(config, progress)
+        report = Report(
+            started=started,
+            machine=Machine.current(),
+            rows=config.rows,
+            seed=config.seed,
+            data_format=config.data_format,
+            data_bytes=data_bytes,
+            generate_seconds=generate_seconds,
+            load_setup=load_setup(config),
+            queries=dict(QUERY_LABELS),
+        )
+        report.ingest = ingest(config, progress)
+        report.load = queries(config, progress, report.notes)
+    # other work on the machine skews every figure; the load average shows whether there was any
+    report.notes.append(
+        f"Load average (1 min) at the start: {load_before:.1f}, at the end: "
+        f"{os.getloadavg()[0]:.1f}, on {report.machine.cpus} cores. Whole run: "
+        f"{(datetime.now().astimezone() - started).total_seconds() / 60:.1f} min."
+    )
+    write_report(report, config.report)
+    console.print(f"wrote [bold]{config.report}[/] in {datetime.now().astimezone() - started}")
+
+
+if __name__ == "__main__":
+    main()
