@@ -2,9 +2,16 @@
 
 Points arrive as GeoJSON geometries (Point; Polygon/MultiPolygon parcels -> centroid of the outer
 rings), Socrata location objects (``{"latitude": .., "longitude": ..}``), location text
-``"(40.86778, -73.831248)"`` and WKT ``"POINT (-73.83 40.86)"``. The state check uses the hand
--written boxes in ``rules/state_bounds.yaml``; it catches swapped pairs and far-off points, not a
-point that lands in the wrong county.
+``"(40.86778, -73.831248)"`` and WKT ``"POINT (-73.83 40.86)"``. Socrata renders a location that
+was never geocoded as its address block alone, or as an object with only ``human_address``:
+that is a record without a point (``geo_missing``), not a malformed one.
+
+The state check uses the hand-written boxes in ``rules/state_bounds.yaml``; it catches swapped
+pairs and far-off points, not a point that lands in the wrong county. A pair beyond +-180 is
+projected, not degrees: web mercator (EPSG:3857, what ArcGIS serves when ``outSR`` is ignored) is
+inverted in closed form and kept if it lands in the state. State plane needs a projection
+library and a zone per jurisdiction; the ArcGIS connector asks portals for WGS84 (``outSR=4326``)
+instead, and a pair that stays unexplained is dropped (the raw record keeps it).
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ _LAT_LNG_TEXT = re.compile(rf"\(?\s*({_NUMBER})\s*[, ]\s*({_NUMBER})\s*\)?")
 _WKT_POINT = re.compile(rf"POINT\s*Z?\s*\(\s*({_NUMBER})\s+({_NUMBER})(?:\s+{_NUMBER})?\s*\)", re.I)
 # Bounds in rules/state_bounds.yaml trace the land boundary; pad for piers and shorelines.
 _PAD_DEGREES = 0.05
+# EPSG:3857 sphere radius (metres) and the largest coordinate it produces.
+_MERCATOR_RADIUS = 6_378_137.0
+_MERCATOR_LIMIT = math.pi * _MERCATOR_RADIUS
 
 Box = tuple[float, float, float, float]  # south, north, west, east
 
@@ -38,8 +48,10 @@ class Placement:
     flags: list[QualityFlag] = field(default_factory=list)
 
 
-def parse_point(value: Any) -> tuple[float, float]:
-    """``(latitude, longitude)`` from any point spelling; ValueError when there is none."""
+def parse_point(value: Any) -> tuple[float, float] | None:
+    """``(latitude, longitude)`` from any point spelling; None for a location that was not
+    geocoded (an address block or ``human_address`` without coordinates); ValueError for
+    anything else."""
     if isinstance(value, dict):
         return _from_mapping(value)
     if isinstance(value, str):
@@ -50,6 +62,8 @@ def parse_point(value: Any) -> tuple[float, float]:
         match = _LAT_LNG_TEXT.search(text)
         if match:
             return float(match.group(1)), float(match.group(2))
+        if "\n" in text:
+            return None
     raise ValueError(f"not a point: {value!r}")
 
 
@@ -60,6 +74,8 @@ def place(latitude: float | None, longitude: float | None, state: str) -> Placem
     if not (math.isfinite(latitude) and math.isfinite(longitude)):
         return Placement(flags=["geo_missing"])
     boxes = _state_boxes().get(state)
+    if abs(latitude) > 180 or abs(longitude) > 180:
+        return _reprojected(latitude, longitude, boxes)
     if boxes is None or _inside(latitude, longitude, boxes):
         return Placement(latitude, longitude, "source")
     if _inside(longitude, latitude, boxes):
@@ -67,7 +83,19 @@ def place(latitude: float | None, longitude: float | None, state: str) -> Placem
     return Placement(latitude, longitude, "source", ["geo_out_of_jurisdiction"])
 
 
-def _from_mapping(value: dict[str, Any]) -> tuple[float, float]:
+def _reprojected(latitude: float, longitude: float, boxes: list[Box] | None) -> Placement:
+    """A projected pair as web mercator, in either order; dropped if it fits neither."""
+    for x, y in ((longitude, latitude), (latitude, longitude)):
+        if abs(x) > _MERCATOR_LIMIT or abs(y) > _MERCATOR_LIMIT:
+            continue
+        lng = math.degrees(x / _MERCATOR_RADIUS)
+        lat = math.degrees(2 * math.atan(math.exp(y / _MERCATOR_RADIUS)) - math.pi / 2)
+        if boxes is None or _inside(lat, lng, boxes):
+            return Placement(lat, lng, "source_reprojected")
+    return Placement(flags=["geo_missing"])
+
+
+def _from_mapping(value: dict[str, Any]) -> tuple[float, float] | None:
     kind = value.get("type")
     coordinates = value.get("coordinates")
     if kind == "Point" and isinstance(coordinates, list) and len(coordinates) >= 2:
@@ -76,8 +104,10 @@ def _from_mapping(value: dict[str, Any]) -> tuple[float, float]:
         return _centroid([coordinates[0]])
     if kind == "MultiPolygon" and isinstance(coordinates, list) and coordinates:
         return _centroid([polygon[0] for polygon in coordinates if polygon])
-    if "latitude" in value and "longitude" in value:
+    if value.get("latitude") not in (None, "") and value.get("longitude") not in (None, ""):
         return float(value["latitude"]), float(value["longitude"])
+    if value.get("human_address"):
+        return None
     raise ValueError(f"not a point: {value!r}")
 
 

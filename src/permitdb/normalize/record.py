@@ -27,6 +27,7 @@ from permitdb.normalize.property_class import CLASS_FIELDS, decide_property_clas
 from permitdb.normalize.quality import date_flags, screen_valuation
 from permitdb.normalize.rulefiles import catalog_lookup
 from permitdb.normalize.statuses import decide_status
+from permitdb.normalize.zipcodes import lookup as zip_place
 from permitdb.vocabulary import QualityFlag
 
 # Store-managed or self-referential: a re-fetch of an unchanged record must hash the same.
@@ -126,6 +127,7 @@ def _address(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
         record.original_state,
         record.original_zip,
         entry.jurisdiction,
+        zip_lookup=zip_place,
     )
     record.street_number = standard.street_number
     record.street_name = standard.street_name
@@ -135,7 +137,7 @@ def _address(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
     record.state = standard.state
     record.zip = standard.zip
     record.address_key = standard.address_key
-    record.county_fips = entry.jurisdiction.county_fips
+    record.county_fips = standard.county_fips or entry.jurisdiction.county_fips
     return ["address_unparsed"] if record.original_address1 and not standard.parsed else []
 
 
