@@ -18,7 +18,10 @@ NO_MAPS = ValueMaps()
         ("Signed-off", "finaled"),
         ("LOC Issued", "finaled"),  # letter of completion, not a new permit
         ("CO Issued", "finaled"),
-        ("PLAN EXAM - DISAPPROVED", "denied"),
+        # NYC BIS J: objections to answer, the exam goes on; a bare refusal is still denied.
+        ("PLAN EXAM - DISAPPROVED", "in_review"),
+        ("Plan Check Rejected", "in_review"),
+        ("Disapproved", "denied"),
         ("PLAN EXAM - APPROVED", "in_review"),
         ("Objections", "in_review"),
         ("On Hold – Administrative Action", "on_hold"),
@@ -26,6 +29,7 @@ NO_MAPS = ValueMaps()
         ("Open", "applied"),  # Montgomery: no issue date
         ("CANCELLED", "cancelled"),
         ("Gobbledygook", "unknown"),
+        ("X", "unknown"),  # a bare NYC BIS status letter: unmapped, never guessed
     ],
 )
 def test_general_rules(raw: str, status: str) -> None:

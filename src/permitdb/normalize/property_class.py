@@ -1,12 +1,15 @@
 """Property class: residential, commercial, mixed use, industrial, public, or unknown.
 
 From the raw class and use first (catalog value map, then occupancy-code lists, then the
-phrase rules of ``rules/property_classes.yaml``), the description last; ``unknown`` otherwise.
+phrase rules of ``rules/property_classes.yaml``), the description next, and last the dwelling-unit
+count: a building with dwelling units is residential, and a commercial space in it (named only
+by the description) makes it mixed use. ``unknown`` otherwise.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, cast
@@ -22,7 +25,9 @@ CLASS_FIELDS: Final = (
     "permit_type",
     "permit_type_desc",
     "permit_subtype",
+    "housing_units",
 )
+_TEXT_FIELDS: Final = CLASS_FIELDS[:-1]
 _CODE_SEPARATOR = re.compile(r"\s*[,/;&]\s*|\s+")
 
 
@@ -33,25 +38,38 @@ class _Rules:
 
 
 def decide_property_class(
-    fields: dict[str, str | None], value_maps: ValueMaps
+    fields: Mapping[str, object], value_maps: ValueMaps
 ) -> tuple[PropertyClass, str | None]:
     """(class, rule string) from ``fields`` (``CLASS_FIELDS`` plus ``description``)."""
     for name in ("permit_class", "proposed_use"):
-        raw = fields.get(name)
+        raw = _text(fields, name)
         mapped = catalog_lookup(value_maps.property_class, raw) if raw else None
         if mapped is not None:
             return mapped, f"property_class:{mapped}<-catalog:{raw!r}"
     for name in ("permit_class", "proposed_use"):
-        raw = fields.get(name)
+        raw = _text(fields, name)
         found = _from_codes(raw) if raw else None
         if found is not None:
             return found, f"property_class:{found}<-{name}:{raw!r}"
-    for name in (*CLASS_FIELDS, "description"):
-        raw = fields.get(name)
+    units = fields.get("housing_units")
+    dwellings = units if isinstance(units, int) and units > 0 else None
+    for name in (*_TEXT_FIELDS, "description"):
+        raw = _text(fields, name)
         hit = _from_phrases(raw) if raw else None
-        if hit is not None:
-            return hit[0], f"property_class:{hit[0]}<-{name}:{hit[1]!r}"
+        if hit is None:
+            continue
+        if hit[0] == "commercial" and name == "description" and dwellings:
+            # "Renovation of the commercial space" in a building of 131 dwelling units.
+            return "mixed_use", f"property_class:mixed_use<-{name}:{hit[1]!r}+housing_units"
+        return hit[0], f"property_class:{hit[0]}<-{name}:{hit[1]!r}"
+    if dwellings:
+        return "residential", f"property_class:residential<-housing_units:{dwellings}"
     return "unknown", None
+
+
+def _text(fields: Mapping[str, object], name: str) -> str | None:
+    value = fields.get(name)
+    return value if isinstance(value, str) and value else None
 
 
 @lru_cache(maxsize=4096)
