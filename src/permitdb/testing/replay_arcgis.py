@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import orjson
-
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.sources.arcgis import DEFAULT_MAX_RECORD_COUNT
 from permitdb.sources.geometry import esri_to_geojson, geojson_to_esri
 from permitdb.testing.portal import ReplayRequest, ReplayResponse, json_response
+from permitdb.testing.recordings import load_document, recorded_features
 
 SYNTHETIC_OID: Final = "OBJECTID"
 IDS_ONLY_FILE: Final = "query-ids-only.json"
@@ -69,7 +68,7 @@ def handle(
     layer_path = urlsplit(entry.source.layer_url).path
     if request.path not in (layer_path, f"{layer_path}/query"):
         return None
-    recorded = orjson.loads((recordings_dir / entry.recording.path).read_bytes())
+    recorded = load_document(recordings_dir / entry.recording.path)
     if "error" in recorded:
         return json_response(200, recorded)
     layer = _layer(entry, recordings_dir, recorded)
@@ -85,11 +84,9 @@ def handle(
 
 
 def _layer(entry: CatalogEntry, recordings_dir: Path, recorded: Mapping[str, Any]) -> RecordedLayer:
-    geojson = recorded.get("type") == "FeatureCollection"
-    member = "properties" if geojson else "attributes"
-    rows = [(dict(f.get(member) or {}), f.get("geometry")) for f in recorded["features"]]
+    rows, geojson = recorded_features(recorded, entry.recording.path)
     metadata = entry.recording.layer_metadata
-    described = orjson.loads((recordings_dir / metadata).read_bytes()) if metadata else None
+    described = load_document(recordings_dir / metadata) if metadata else None
     oid = _oid_field(described or recorded)
     if rows and oid not in rows[0][0]:
         # The recorded answer kept only the requested outFields, leaving out the object id
@@ -130,7 +127,7 @@ def _id_spelling(recordings_dir: Path, entry: CatalogEntry, oid: str) -> dict[in
     path = (recordings_dir / entry.recording.path).parent / IDS_ONLY_FILE
     if not path.is_file():
         return {}
-    answer = orjson.loads(path.read_bytes())
+    answer = load_document(path)
     if answer.get("objectIdFieldName") != oid:
         return {}
     return {int(value): value for value in answer.get("objectIds") or []}

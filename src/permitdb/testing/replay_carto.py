@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import orjson
-
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.testing.portal import ReplayRequest, ReplayResponse, json_response
+from permitdb.testing.recordings import RecordedFeature, load_document, recorded_features
 
 SQL_PATH: Final = "/api/v2/sql"
 GEOMETRY_COLUMN: Final = "the_geom"
@@ -47,8 +46,8 @@ def handle(
         return None
     if request.path != urlsplit(entry.source.base_url).path.rstrip("/") + SQL_PATH:
         return None
-    recorded = orjson.loads((recordings_dir / entry.recording.path).read_bytes())
-    features = recorded["features"]
+    document = load_document(recordings_dir / entry.recording.path)
+    features, _ = recorded_features(document, entry.recording.path)
     q = request.query.get("q", [""])[0]
     fmt = request.query.get("format", ["json"])[0]
     try:
@@ -60,28 +59,28 @@ def handle(
         collection = [
             {
                 "type": "Feature",
-                "geometry": feature["geometry"] if geometry else None,
-                "properties": _project(feature["properties"], columns),
+                "geometry": shape if geometry else None,
+                "properties": _project(properties, columns),
             }
-            for feature in rows
+            for properties, shape in rows
         ]
         return json_response(200, {"type": "FeatureCollection", "features": collection})
     if columns == [COUNT]:
         return json_response(200, {"rows": [{"count": len(rows)}], "total_rows": 1})
-    table = [_project(feature["properties"], columns) for feature in rows]
+    table = [_project(properties, columns) for properties, _ in rows]
     return json_response(200, {"rows": table, "total_rows": len(table)})
 
 
 def _run(
-    q: str, table: str, features: list[dict[str, Any]]
-) -> tuple[list[str] | None, list[dict[str, Any]]]:
+    q: str, table: str, features: list[RecordedFeature]
+) -> tuple[list[str] | None, list[RecordedFeature]]:
     """The selected column names (None for ``*``) and the matching features, in order."""
     match = SQL.fullmatch(q)
     if match is None:
         raise SqlError(f"the replay portal cannot run {q!r}")
     if match.group("table") != table:
         raise SqlError(f'relation "{match.group("table")}" does not exist')
-    known = {GEOMETRY_COLUMN, *(features[0]["properties"] if features else {})}
+    known = {GEOMETRY_COLUMN, *(features[0][0] if features else {})}
     selected = match.group("columns")
     columns = None if selected == "*" else [c.strip() for c in selected.split(",")]
     if columns == [COUNT]:
@@ -96,7 +95,7 @@ def _run(
     if match.group("field"):
         field = match.group("field")
         bound = match.group("value").replace("''", "'")
-        rows = [f for f in rows if _at_least(f["properties"][field], bound)]
+        rows = [f for f in rows if _at_least(f[0][field], bound)]
     for name in reversed(re.findall(r"\w+", match.group("order") or "")):
         rows.sort(key=_sort_key(name))
     offset = int(match.group("offset") or 0)
@@ -105,11 +104,11 @@ def _run(
     return columns, rows
 
 
-def _sort_key(name: str) -> Callable[[Mapping[str, Any]], tuple[bool, Any]]:
+def _sort_key(name: str) -> Callable[[RecordedFeature], tuple[bool, Any]]:
     """Ascending with nulls last, as PostgreSQL sorts."""
 
-    def key(feature: Mapping[str, Any]) -> tuple[bool, Any]:
-        value = feature["properties"][name]
+    def key(feature: RecordedFeature) -> tuple[bool, Any]:
+        value = feature[0][name]
         return value is None, value
 
     return key

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
-import orjson
-
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.testing.portal import ReplayRequest, ReplayResponse, json_response
+from permitdb.testing.recordings import document_records, load_document
 
 SEARCH: Final = "/api/3/action/datastore_search"
 SEARCH_SQL: Final = "/api/3/action/datastore_search_sql"
@@ -60,8 +59,12 @@ def handle(
     action = request.path.removeprefix(prefix)
     if not request.path.startswith(prefix) or action not in (SEARCH, SEARCH_SQL):
         return None
-    document = orjson.loads((recordings_dir / entry.recording.path).read_bytes())
-    recorded = document["result"]
+    document = load_document(recordings_dir / entry.recording.path)
+    # The handlers below read the columns' types beside the records.
+    recorded = {
+        "fields": document["result"]["fields"],
+        "records": document_records(entry, document),
+    }
     params = {name: values[0] for name, values in request.query.items()}
     # CKAN's help link names the action: .../help_show?name=<action>
     help_url = f"{document['help'].rpartition('=')[0]}={action.rsplit('/', 1)[1]}"

@@ -12,18 +12,16 @@ A CSV recording is served to ``/resource`` as rows of strings, and verbatim to `
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.testing.portal import ReplayRequest, ReplayResponse, json_response
+from permitdb.testing.recordings import soda_records
 
 SODA_DEFAULT_LIMIT = 1000
 _COMPARISON = r"(?P<field>:?\w+) >= (?P<literal>'(?:[^']|'')*'|-?\d+(?:\.\d+)?)"
@@ -126,11 +124,5 @@ def _project(row: Row, select: str) -> Row:
 
 @lru_cache(maxsize=64)
 def _rows(recording: Path) -> tuple[Row, ...]:
-    """The recording's records; a CSV export recording becomes rows of strings."""
-    if recording.suffix == ".csv":
-        with recording.open(encoding="utf-8-sig", newline="") as handle:
-            return tuple(csv.DictReader(handle))
-    records = orjson.loads(recording.read_bytes())
-    if not isinstance(records, list):
-        raise TypeError(f"{recording} is not a SODA JSON array: fix recording.path")
-    return tuple(records)
+    """The recording's records, cached: a client pages through one file many times."""
+    return tuple(soda_records(recording))
