@@ -220,6 +220,29 @@ class Recording(Model):
     layer_metadata: str | None = Field(None, description="ArcGIS: the layer's ?f=json document")
 
 
+class Parcels(Model):
+    """``record_class: new_construction_parcel``: which assessor rows show a recent building.
+
+    A row whose year built is before the threshold is not a record of the dataset at all (as if
+    a portal filter had left it out), so it is skipped, not quarantined. Give exactly one of
+    ``recent_years`` (relative to the fetch) or ``since_year`` (a fixed year).
+    """
+
+    year_built: str = Field(min_length=1, description="Source field holding the year built")
+    recent_years: int | None = Field(
+        None, ge=0, le=100, description="Keep rows built in the fetch year or this many before"
+    )
+    since_year: int | None = Field(
+        None, ge=1600, le=2200, description="Keep rows built in this year or later"
+    )
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> Parcels:
+        if (self.recent_years is None) == (self.since_year is None):
+            raise ValueError("give exactly one of recent_years or since_year")
+        return self
+
+
 class CatalogEntry(Model):
     """One jurisdiction dataset: what to fetch, and how its records map to the canonical one."""
 
@@ -246,6 +269,9 @@ class CatalogEntry(Model):
         default_factory=list, description="Canonical fields that must be non-empty"
     )
     recording: Recording
+    parcels: Parcels | None = Field(
+        None, description="Required with, and only with, record_class new_construction_parcel"
+    )
     notes: str | None = None
 
     @property
@@ -273,6 +299,14 @@ class CatalogEntry(Model):
                 re.compile(pattern)
             except re.error as exc:
                 raise ValueError(f"patterns.{key}: invalid regex: {exc}") from exc
+        is_parcel = self.record_class == "new_construction_parcel"
+        if is_parcel and self.parcels is None:
+            raise ValueError(
+                "record_class new_construction_parcel needs a parcels block, e.g. "
+                "parcels: {year_built: YEAR_BUILT, recent_years: 3}"
+            )
+        if self.parcels is not None and not is_parcel:
+            raise ValueError("parcels is only for record_class new_construction_parcel")
         return self
 
     def field_specs(self) -> dict[str, FieldSpec]:

@@ -11,6 +11,7 @@ from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
 from permitdb.ingest import cursor as cursors
+from permitdb.normalize.parcels import is_record
 from permitdb.normalize.record import normalize_record, storable
 from permitdb.sources.base import RawRecord
 from permitdb.store.ingest_state import Rejected
@@ -25,6 +26,7 @@ class NormalizedPage:
     records: list[PermitRecord] = field(default_factory=list)
     rejects: list[Rejected] = field(default_factory=list)
     fetched: int = 0
+    skipped: int = 0  # rows the dataset's definition leaves out (normalize/parcels.py)
     max_cursor: str | None = None
 
 
@@ -43,6 +45,9 @@ def normalize_page(
             page.max_cursor = cursors.later(
                 entry.cursor, page.max_cursor, cursors.cursor_text(raw.get(entry.cursor.field))
             )
+        if not is_record(entry, raw, fetched_at=fetched_at):
+            page.skipped += 1
+            continue
         try:
             record = normalize_record(entry, raw, fetched_at=fetched_at)
         except RecordRejected as exc:

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
 from permitdb.store import dialects
+from permitdb.store.parcels import PARCEL, no_permit_behind
 from permitdb.store.tables import LISTING_ORDER, permit_tags, permits
 
 PERMIT_COLUMNS: Final = tuple(permits.c[name] for name in FIELD_NAMES)
@@ -200,6 +201,8 @@ def _filters(dialect: sa.Dialect, query: PermitQuery) -> list[sa.ColumnElement[b
             where.append(column >= low)
         if high is not None:
             where.append(column <= high)
+    if not query.record_class or PARCEL in query.record_class:
+        where.append(no_permit_behind())
     where.extend(_has_tag(tag) for tag in query.tags)
     if query.exclude_tags:
         where.append(~_has_tag(*query.exclude_tags))

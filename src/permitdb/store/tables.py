@@ -163,6 +163,8 @@ permits = Table(
     Index("ix_permits_status", "status"),
     Index("ix_permits_address_key", "address_key"),
     Index("ix_permits_permit_number", "permit_number"),
+    # new-construction parcels are shown only while no permit shares their parcel (store.parcels)
+    Index("ix_permits_state_parcel_id", "state", "parcel_id"),
     Index("ix_permits_updated_at", "updated_at"),  # updated_since: clients syncing changes
 )
 # The permit listing's keyset order, unfiltered and under its two most common filters.
