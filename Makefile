@@ -35,8 +35,8 @@ lock: $(UV) ## re-pin requirements/*.txt from pyproject.toml (hash-locked)
 
 .PHONY: lint
 lint: $(STAMP) ## ruff, formatting, import layers, lock freshness
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench evaluation
+	$(BIN)/ruff format --check src tests bench evaluation
 	$(BIN)/lint-imports
 	@tmp=$$(mktemp -d) && cp requirements/*.txt $$tmp/ && \
 	  $(UV) pip compile pyproject.toml $(LOCK_FLAGS) -o $$tmp/main.txt && \
@@ -50,8 +50,8 @@ typecheck: $(STAMP) ## mypy --strict on src/
 
 .PHONY: fmt
 fmt: $(STAMP) ## format and autofix
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench evaluation
+	$(BIN)/ruff check --fix src tests bench evaluation
 
 .PHONY: test
 test: lint typecheck ## the whole suite: lint, types, tests (PostgreSQL too when PERMITDB_TEST_POSTGRES_URL is set)
@@ -64,6 +64,10 @@ demo: $(STAMP) ## ingest the bundled recordings into ./data/permitdb.sqlite and 
 .PHONY: bench
 bench: $(STAMP) ## measure ingest rows/s, peak memory and API latency; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run
+
+.PHONY: eval
+eval: $(STAMP) ## score normalization against the labelled evaluation set
+	$(BIN)/python -m evaluation
 
 .PHONY: clean
 clean: ## remove the environment, caches and the demo database
