@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -84,30 +85,48 @@ def test_file_and_folder_names_must_match_the_slugs(tmp_path: Path) -> None:
     assert "austin-tx/issued-permits" not in {e.slug for e in entries}
 
 
+def unbundled_entry(**overrides: Any) -> dict[str, Any]:
+    """A catalog entry for a jurisdiction the bundled catalog does not have."""
+    entry = minimal_entry(**overrides)
+    entry["jurisdiction"] = {**entry["jurisdiction"], "slug": "testville-tx", "name": "Testville"}
+    return entry
+
+
 def test_duplicate_slugs_are_reported_once_per_extra_file(tmp_path: Path) -> None:
-    first = write(tmp_path / "a", "austin-tx", "issued-permits.yaml", minimal_entry())
-    second = write(tmp_path / "b", "austin-tx", "issued-permits.yaml", minimal_entry())
+    first = write(tmp_path / "a", "testville-tx", "issued-permits.yaml", unbundled_entry())
+    second = write(tmp_path / "b", "testville-tx", "issued-permits.yaml", unbundled_entry())
     entries, errors = validate_catalog_files([tmp_path / "a", tmp_path / "b"])
     (error,) = only_extra_errors(errors, tmp_path)
     assert error.path == str(second)
     assert error.problems == [
-        f"dataset: 'austin-tx/issued-permits' is already defined in {first}; give this dataset "
-        "another `dataset` slug or remove one of the files"
+        f"dataset: 'testville-tx/issued-permits' is already defined in {first}; give this "
+        "dataset another `dataset` slug or remove one of the files"
     ]
-    assert [e.slug for e in entries].count("austin-tx/issued-permits") == 1
+    assert [e.slug for e in entries].count("testville-tx/issued-permits") == 1
 
 
 def test_files_of_one_jurisdiction_must_agree(tmp_path: Path) -> None:
-    write(tmp_path, "austin-tx", "issued-permits.yaml", minimal_entry())
-    other = minimal_entry(dataset="other-permits")
+    write(tmp_path, "testville-tx", "issued-permits.yaml", unbundled_entry())
+    other = unbundled_entry(dataset="other-permits")
     other["jurisdiction"] = {**other["jurisdiction"], "timezone": "America/Denver"}
-    path = write(tmp_path, "austin-tx", "other-permits.yaml", other)
+    path = write(tmp_path, "testville-tx", "other-permits.yaml", other)
     _, errors = validate_catalog_files([tmp_path])
     (error,) = only_extra_errors(errors, tmp_path)
     assert error.path == str(path)
     assert error.problems[0].startswith(
         "jurisdiction.timezone: 'America/Denver' here but 'America/Chicago' in "
     )
+
+
+def test_an_extra_file_must_match_the_bundled_jurisdiction_block(tmp_path: Path) -> None:
+    """Wherever the folders sit on disk, the user's file is the one asked to change."""
+    for root in (tmp_path / "0-sorts-first", tmp_path / "z-sorts-last"):
+        path = write(root, "austin-tx", "more-permits.yaml", minimal_entry(dataset="more-permits"))
+        _, errors = validate_catalog_files([root])
+        (error,) = only_extra_errors(errors, root)
+        assert error.path == str(path)
+        assert "jurisdiction.city: None here but 'Austin' in " in error.problems[0]
+        assert "src/permitdb/catalog/jurisdictions/austin-tx/" in error.problems[0]
 
 
 def test_misnamed_and_missing_locations_are_errors(tmp_path: Path) -> None:

@@ -164,10 +164,14 @@ def _layout_problems(path: Path, entry: CatalogEntry) -> list[str]:
 def _jurisdiction_disagreements(
     entries: Sequence[CatalogEntry], origin: dict[str, Path]
 ) -> list[CatalogError]:
-    """Every file of one jurisdiction must carry the same jurisdiction block as the first."""
+    """Every file of one jurisdiction must carry the same jurisdiction block as the first.
+
+    "First" in load order (the bundled catalog, then each extra folder in turn), so a user's
+    own file is the one asked to match the bundled block, wherever the folders sit on disk.
+    """
     first: dict[str, CatalogEntry] = {}
     errors = []
-    for entry in sorted(entries, key=lambda e: str(origin[e.slug])):
+    for entry in entries:
         reference = first.setdefault(entry.jurisdiction.slug, entry)
         mine, theirs = entry.jurisdiction.model_dump(), reference.jurisdiction.model_dump()
         differing = [key for key in mine if mine[key] != theirs[key]]
