@@ -276,3 +276,25 @@ def test_nul_characters_in_source_text_are_stored_on_both_engines(
     assert stored_row.description == "re-roof with shingles"
     assert stored_row.raw["description"] == "re-roof\ufffd with shingles"
     assert rejected_raw["issued"] == "not a date\ufffd"
+
+
+def test_every_fetched_record_is_accounted_for(engine: Engine) -> None:
+    """NYC's owner extract repeats whole rows: they are counted, not silently dropped."""
+    entry = catalog_entry("new-york-city-ny/dob-permit-issuance", page_size=250)
+    summary = ingest(engine, entry)
+    outcomes = (
+        summary.inserted,
+        summary.updated,
+        summary.unchanged,
+        summary.rejected,
+        summary.skipped,
+        summary.duplicates,
+    )
+    assert summary.duplicates > 0
+    assert sum(outcomes) == summary.fetched == entry.recording.min_rows
+    assert count_rows(engine, entry.slug) == summary.inserted
+    with engine.connect() as conn:
+        run = conn.execute(
+            sa.select(tables.ingest_runs).where(tables.ingest_runs.c.id == summary.run_id)
+        ).one()
+    assert (run.skipped, run.duplicates) == (summary.skipped, summary.duplicates)

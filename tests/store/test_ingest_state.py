@@ -38,6 +38,8 @@ def run_two_pages(engine: Engine, dataset: str, *, since: str | None) -> int:
                 fetched=1000,
                 counts=UpsertCounts(inserted=900, updated=60, unchanged=30),
                 rejected=10,
+                skipped=7,
+                duplicates=3,
                 now=NOW + timedelta(minutes=page),
             )
     return run_id
@@ -66,6 +68,7 @@ def test_pages_advance_the_resume_point_and_add_up(engine: Engine, austin: Catal
         60,
         20,
     )
+    assert (run.skipped, run.duplicates) == (14, 6)
     assert run.finished_at is None
 
 

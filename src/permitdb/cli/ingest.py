@@ -70,14 +70,26 @@ def run_ingest(
     ):
         summaries = ingest_catalog(db, entries, client, full=full, progress=RichProgress(progress))
     table = Table("dataset", "status", "mode", "fetched", "inserted", "updated", "unchanged")
-    table.add_column("rejected")
+    for column in ("rejected", "skipped", "duplicates"):
+        table.add_column(column)
     for s in summaries:
         style = "green" if s.status == "succeeded" else "red"
         table.add_row(
             s.dataset,
             f"[{style}]{s.status}[/]",
             s.mode,
-            *(str(n) for n in (s.fetched, s.inserted, s.updated, s.unchanged, s.rejected)),
+            *(
+                str(n)
+                for n in (
+                    s.fetched,
+                    s.inserted,
+                    s.updated,
+                    s.unchanged,
+                    s.rejected,
+                    s.skipped,
+                    s.duplicates,
+                )
+            ),
         )
     console.print(table)
     return summaries

@@ -26,7 +26,7 @@ def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
     with engine().connect() as conn:
         rows = list_runs(conn, dataset=dataset, limit=limit)
     table = Table("run", "dataset", "started", "status", "mode", "fetched", "inserted")
-    for column in ("updated", "unchanged", "rejected", "error"):
+    for column in ("updated", "unchanged", "rejected", "skipped", "duplicates", "error"):
         table.add_column(column)
     for row in rows:
         table.add_row(
@@ -40,6 +40,8 @@ def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
             str(row.updated),
             str(row.unchanged),
             str(row.rejected),
+            str(row.skipped),
+            str(row.duplicates),
             row.error or "",
         )
     console.print(table)

@@ -27,6 +27,7 @@ class NormalizedPage:
     rejects: list[Rejected] = field(default_factory=list)
     fetched: int = 0
     skipped: int = 0  # rows the dataset's definition leaves out (normalize/parcels.py)
+    duplicates: int = 0  # earlier copies of a key this page repeats (the last copy is kept)
     max_cursor: str | None = None
 
 
@@ -60,6 +61,7 @@ def normalize_page(
             continue
         previous = by_key.get(record.source_record_id)
         if previous is not None:
+            page.duplicates += 1
             flags = sorted({*record.quality_flags, "duplicate_source_row"})
             record = dataclasses.replace(record, quality_flags=flags)
         by_key[record.source_record_id] = record

@@ -51,6 +51,8 @@ class RunSummary:
     updated: int
     unchanged: int
     rejected: int
+    skipped: int
+    duplicates: int
     cursor_before: str | None
     cursor_after: str | None
     error: str | None
@@ -73,6 +75,8 @@ class _Tally:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0
+    duplicates: int = 0
 
     def add(self, page: NormalizedPage, inserted: int, updated: int, unchanged: int) -> None:
         self.fetched += page.fetched
@@ -80,6 +84,8 @@ class _Tally:
         self.updated += updated
         self.unchanged += unchanged
         self.rejected += len(page.rejects)
+        self.skipped += page.skipped
+        self.duplicates += page.duplicates
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +171,8 @@ def ingest_dataset(
                     fetched=normalized.fetched,
                     counts=counts,
                     rejected=len(normalized.rejects),
+                    skipped=normalized.skipped,
+                    duplicates=normalized.duplicates,
                     now=now,
                 )
             tally.add(normalized, counts.inserted, counts.updated, counts.unchanged)
@@ -199,6 +207,8 @@ def ingest_dataset(
         updated=tally.updated,
         unchanged=tally.unchanged,
         rejected=tally.rejected,
+        skipped=tally.skipped,
+        duplicates=tally.duplicates,
         cursor_before=plan.cursor_before,
         cursor_after=cursor_after,
         error=error,

@@ -20,7 +20,15 @@ from permitdb.store import dialects, tables
 from permitdb.store.permits import UpsertCounts
 from permitdb.store.tables import ingest_runs, ingest_state
 
-RUN_COUNTERS: Final = ("fetched", "inserted", "updated", "unchanged", "rejected")
+RUN_COUNTERS: Final = (
+    "fetched",
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+    "skipped",
+    "duplicates",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,8 @@ class RunRow:
     updated: int
     unchanged: int
     rejected: int
+    skipped: int
+    duplicates: int
     cursor_before: str | None
     cursor_after: str | None
     error: str | None
@@ -125,6 +135,8 @@ def save_page(
     fetched: int,
     counts: UpsertCounts,
     rejected: int,
+    skipped: int,
+    duplicates: int,
     now: datetime,
 ) -> None:
     """Advance the resume point past this page and add its counters to the run."""
@@ -145,6 +157,8 @@ def save_page(
         "updated": counts.updated,
         "unchanged": counts.unchanged,
         "rejected": rejected,
+        "skipped": skipped,
+        "duplicates": duplicates,
     }
     conn.execute(
         sa.update(ingest_runs)

@@ -196,6 +196,10 @@ ingest_runs = Table(
     Column("updated", Integer, nullable=False, default=0),
     Column("unchanged", Integer, nullable=False, default=0),
     Column("rejected", Integer, nullable=False, default=0),
+    # rows the dataset's definition leaves out, and repeats of a key within one page: with
+    # these, fetched = inserted + updated + unchanged + rejected + skipped + duplicates
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0),
     Column("cursor_before", Text),
     Column("cursor_after", Text),
     Column("error", Text),
