@@ -145,10 +145,34 @@ def parse_street(text: str) -> StandardAddress | None:
     # "1ST AVE" starts with a street, not a house number.
     if match is None or _ORDINAL_SUFFIX.fullmatch(match["number"] + (match["junk"] or "")):
         return None
+    street = _street_part(match.group("rest"))
+    if street is None:
+        return None
     number = _DASH.sub("-", match.group("number"))
+    street_line = f"{number} {street.street_name}"
+    return StandardAddress(
+        street_number=number,
+        street_name=street.street_name,
+        unit=street.unit,
+        address=f"{street_line} {street.unit}" if street.unit else street_line,
+        city=street.city,
+        state=street.state,
+        zip=street.zip,
+        parsed=True,
+    )
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _street_part(rest: str) -> StandardAddress | None:
+    """Everything after the house number, tagged by usaddress (no street_number or address).
+
+    Cached apart from ``parse_street``: usaddress is the costliest step of normalizing, sees
+    only the stand-in number, and a street's houses share this part, so a dataset has far
+    fewer distinct streets than addresses.
+    """
     groups: dict[str, list[str]] = {}
     unit: list[str] = []
-    for token, label in usaddress.parse(f"{_STAND_IN_NUMBER} {match.group('rest')}")[1:]:
+    for token, label in usaddress.parse(f"{_STAND_IN_NUMBER} {rest}")[1:]:
         word = token.strip(",;.")
         if not word:
             continue
@@ -161,13 +185,9 @@ def parse_street(text: str) -> StandardAddress | None:
         return None
     state = _state(" ".join(groups.get("StateName", [])))
     zip_code = _zip(" ".join(groups.get("ZipCode", [])))
-    unit_text = parse_unit(" ".join(unit)) if unit else None
-    street_line = f"{number} {name}"
     return StandardAddress(
-        street_number=number,
         street_name=name,
-        unit=unit_text,
-        address=f"{street_line} {unit_text}" if unit_text else street_line,
+        unit=parse_unit(" ".join(unit)) if unit else None,
         # A place name counts only beside a state or ZIP: alone it is more often a mislabelled
         # word of the street line than a city.
         city=_city(" ".join(groups.get("PlaceName", []))) if state or zip_code else None,

@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final
 
 import orjson
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
-from permitdb.catalog.model import CatalogEntry
+from permitdb.catalog.model import CatalogEntry, ValueMaps
 from permitdb.errors import RecordRejected
 from permitdb.normalize.addresses import standardize
 from permitdb.normalize.classify import TEXT_FIELDS, classify
@@ -28,7 +30,7 @@ from permitdb.normalize.quality import date_flags, screen_valuation
 from permitdb.normalize.rulefiles import catalog_lookup
 from permitdb.normalize.statuses import decide_status
 from permitdb.normalize.zipcodes import lookup as zip_place
-from permitdb.vocabulary import QualityFlag
+from permitdb.vocabulary import PropertyClass, QualityFlag, Tag
 
 # Store-managed or self-referential: a re-fetch of an unchanged record must hash the same.
 _UNHASHED: Final = frozenset({"fetched_at", "first_seen_at", "updated_at", "content_hash"})
@@ -154,13 +156,47 @@ def _classify(record: PermitRecord, entry: CatalogEntry) -> None:
     status = decide_status(
         record.status_raw, maps, issued_date=record.issued_date, finaled_date=record.finaled_date
     )
-    wording = {name: getattr(record, name) for name in _WORDING_FIELDS}
-    work = classify(wording, maps)
-    property_class, class_rule = decide_property_class(wording, maps)
+    wording = tuple(getattr(record, name) for name in _WORDING_FIELDS)
+    work = _work(_SameMaps(maps), wording)
     record.status = status.status
     record.status_phase = status.phase
-    record.tags = work.tags
+    record.tags = list(work.tags)
     record.category = work.category
-    record.property_class = property_class
-    reasons = [status.rule, *work.rules, class_rule]
+    record.property_class = work.property_class
+    reasons = [status.rule, *work.rules, work.class_rule]
     record.classification_rules = [reason for reason in reasons if reason is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    tags: tuple[Tag, ...]
+    category: Tag | None
+    rules: tuple[str, ...]
+    property_class: PropertyClass
+    class_rule: str | None
+
+
+class _SameMaps:
+    """An entry's value maps as a cache key, by identity: catalog entries are frozen, so the
+    same object means the same maps. The key keeps the maps alive, so the id is never reused."""
+
+    __slots__ = ("maps",)
+
+    def __init__(self, maps: ValueMaps) -> None:
+        self.maps = maps
+
+    def __hash__(self) -> int:
+        return id(self.maps)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SameMaps) and other.maps is self.maps
+
+
+@lru_cache(maxsize=16_384)
+def _work(maps: _SameMaps, wording: tuple[Any, ...]) -> _Work:
+    """Tags, category and property class: they read only the wording fields and the maps, and
+    a dataset repeats a few thousand type/description combinations, so each is decided once."""
+    fields = dict(zip(_WORDING_FIELDS, wording, strict=True))
+    work = classify(fields, maps.maps)
+    property_class, class_rule = decide_property_class(fields, maps.maps)
+    return _Work(tuple(work.tags), work.category, tuple(work.rules), property_class, class_rule)
