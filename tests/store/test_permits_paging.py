@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
+from permitdb.store.dialects import fulltext_is_common, is_sqlite
 from permitdb.store.permits import PermitKeyset, PermitQuery, search_permits, upsert_permits
 
 MakeRecord = Callable[..., PermitRecord]
@@ -82,3 +83,27 @@ def test_paging_with_a_filter_and_an_empty_result(
         nulls, after = search_permits(conn, PermitQuery(issued_to=date(2025, 12, 31), limit=100))
     assert after is None
     assert {r.issued_date for r in nulls} <= {date(2025, 12, 31)}
+
+
+def test_full_text_pages_in_order_whether_the_words_are_common_or_rare(
+    engine: Engine, austin: CatalogEntry, make_record: MakeRecord
+) -> None:
+    # SQLite reads a common word's matches in listing order and a rare word's by rowid
+    # (dialects.fulltext_is_common); both must page alike, across NULL dates
+    rng = random.Random(5)
+    records = [
+        make_record(
+            issued_date=rng.choice(DATES),
+            description="solar panels" if i % 3 else "roof repair",
+            contractor_name=None,
+        )
+        for i in range(250)
+    ]
+    with engine.begin() as conn:
+        upsert_permits(conn, records, now=NOW)
+    for word, common in (("solar", True), ("roof", False)):
+        expected = in_listing_order([r for r in records if word in (r.description or "")])
+        with engine.connect() as conn:
+            assert fulltext_is_common(conn, word, 8) is (common and is_sqlite(conn.dialect))
+        for limit in (7, 50, 250):
+            assert walk(engine, PermitQuery(q=word, limit=limit)) == expected

@@ -160,12 +160,17 @@ def upsert_permits(
 
 
 def row_to_record(row: sa.Row[Any]) -> PermitRecord:
-    """A ``PermitRecord`` from a row selected with ``PERMIT_COLUMNS``."""
-    mapping = row._mapping
-    return PermitRecord(**{name: mapping[name] for name in FIELD_NAMES})
+    """A ``PermitRecord`` from a row selected with ``PERMIT_COLUMNS``.
+
+    Positional: those columns are the dataclass's fields in order, and building a keyword dict
+    per row was a sixth of a search page's time in the store.
+    """
+    return PermitRecord(*row)
 
 
-def _filters(dialect: sa.Dialect, query: PermitQuery) -> list[sa.ColumnElement[bool]]:
+def _filters(
+    dialect: sa.Dialect, query: PermitQuery, *, common_text: bool = False
+) -> list[sa.ColumnElement[bool]]:
     c = permits.c
     where: list[sa.ColumnElement[bool]] = []
     for column, values in (
@@ -207,7 +212,7 @@ def _filters(dialect: sa.Dialect, query: PermitQuery) -> list[sa.ColumnElement[b
     if query.exclude_tags:
         where.append(~_has_tag(*query.exclude_tags))
     if query.q and query.q.strip():
-        where.append(dialects.fulltext_match(dialect, query.q))
+        where.append(dialects.fulltext_match(dialect, query.q, common=common_text))
     if query.contractor:
         where.append(c.contractor_name.icontains(query.contractor, autoescape=True))
     return where
@@ -242,7 +247,10 @@ def search_permits(
 ) -> tuple[list[PermitRecord], PermitKeyset | None]:
     """One page in listing order, and the keyset to continue from (None on the last page)."""
     wanted = query.limit + 1  # one more than a page tells whether another page exists
-    listing = sa.select(*PERMIT_COLUMNS).where(*_filters(conn.dialect, query))
+    common_text = query.q is not None and dialects.fulltext_is_common(conn, query.q, wanted)
+    listing = sa.select(*PERMIT_COLUMNS).where(
+        *_filters(conn.dialect, query, common_text=common_text)
+    )
     rows: list[sa.Row[Any]] = []
     for bound in _ranges_after(after):
         statement = listing.where(bound).order_by(*LISTING_ORDER).limit(wanted - len(rows))
