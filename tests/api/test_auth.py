@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from permitdb.api.key_cache import KEY_CACHE_SECONDS, KeyCache
 from permitdb.api.keys import generate_api_key
 from permitdb.store import tables
 from permitdb.store.api_keys import list_api_keys, revoke_api_key
@@ -61,11 +63,33 @@ def test_unknown_well_formed_key(client: TestClient, check_error: CheckError) ->
     assert "malformed" not in check_error(response, 401, "invalid_api_key")["message"]
 
 
-def test_revoked_key(
+def test_revoked_key_stops_working_within_the_cache_bound(
+    app: FastAPI,
+    client: TestClient,
+    engine: Engine,
+    make_key: MakeKey,
+    check_error: CheckError,
+) -> None:
+    seconds = [1000.0]
+    keys: KeyCache = app.state.permitdb.keys
+    keys.clock = lambda: seconds[0]
+    key = make_key()
+    assert client.get("/v1/permits", headers={"X-API-Key": key}).status_code == 200
+    with engine.begin() as conn:
+        (row,) = list_api_keys(conn)
+        assert revoke_api_key(conn, row.id, now=datetime.now(UTC))
+    # the verified key is trusted for at most KEY_CACHE_SECONDS (documented in docs/api.md) ...
+    seconds[0] += KEY_CACHE_SECONDS - 0.5
+    assert client.get("/v1/permits", headers={"X-API-Key": key}).status_code == 200
+    # ... and refused once that bound has passed
+    seconds[0] += 0.5
+    check_error(client.get("/v1/permits", headers={"X-API-Key": key}), 401, "invalid_api_key")
+
+
+def test_a_key_revoked_before_its_first_use_is_refused_at_once(
     client: TestClient, engine: Engine, make_key: MakeKey, check_error: CheckError
 ) -> None:
     key = make_key()
-    assert client.get("/v1/permits", headers={"X-API-Key": key}).status_code == 200
     with engine.begin() as conn:
         (row,) = list_api_keys(conn)
         assert revoke_api_key(conn, row.id, now=datetime.now(UTC))

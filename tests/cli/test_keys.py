@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from permitdb.api.app import create_app
+from permitdb.api.key_cache import KEY_CACHE_SECONDS
 from permitdb.cli.app import app
 from permitdb.settings import get_settings
 from permitdb.store.engine import engine_from_settings
@@ -24,7 +25,10 @@ def test_create_list_revoke_round_trip(runner: CliRunner, data_dir: Path) -> Non
     assert "cannot be shown again" in created.output
 
     engine = engine_from_settings(get_settings())
-    with TestClient(create_app(engine, get_settings(), catalog=[])) as client:
+    api = create_app(engine, get_settings(), catalog=[])
+    seconds = [0.0]
+    api.state.permitdb.keys.clock = lambda: seconds[0]
+    with TestClient(api) as client:
         assert client.get("/v1/permits", headers={"X-API-Key": key}).status_code == 200
 
         listed = runner.invoke(app, ["keys", "list"])
@@ -38,6 +42,7 @@ def test_create_list_revoke_round_trip(runner: CliRunner, data_dir: Path) -> Non
 
         revoked = runner.invoke(app, ["keys", "revoke", key_id.group(1)])
         assert revoked.exit_code == 0, revoked.output
+        seconds[0] += KEY_CACHE_SECONDS  # the API trusts a verified key for this long
         response = client.get("/v1/permits", headers={"X-API-Key": key})
         assert response.json()["error"]["code"] == "invalid_api_key"
 

@@ -2,22 +2,28 @@
 
 The key comes from ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. A key with the
 wrong shape or checksum is refused before any database lookup; a well-formed one is looked up
-by its HMAC hash (the key itself is never stored or logged). ``last_used_at`` is written at most
-once a minute per key, so busy keys do not turn every read into a write.
+by its HMAC hash (the key itself is never stored or logged) and then trusted for a few seconds
+(``key_cache``), so most requests do no database work for auth. ``last_used_at`` is written at
+most once a minute per key and process, so busy keys do not turn every read into a write.
+
+The dependencies are ``async`` and go to the thread pool only for database work: FastAPI runs
+a plain ``def`` dependency in the pool, a hop per dependency per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Final
 
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 
 from permitdb.api.errors import InsufficientScope, InvalidApiKey, MissingApiKey
 from permitdb.api.keys import hash_api_key, is_well_formed
-from permitdb.api.state import Conn, State
+from permitdb.api.state import State
 from permitdb.store.api_keys import ApiKeyRow, find_active_key, touch_api_key
 
 SCOPES: Final = ("permits:read",)
@@ -27,7 +33,7 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer pdb_li
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: pdb_live_…")
 
 
-def presented_key(
+async def presented_key(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header: Annotated[str | None, Depends(_header)],
 ) -> str | None:
@@ -45,11 +51,21 @@ def _used_recently(row: ApiKeyRow, now: datetime) -> bool:
     return now - last < TOUCH_INTERVAL
 
 
-def require_scope(scope: str) -> Callable[..., ApiKeyRow]:
+def _look_up(engine: Engine, key_hash: str) -> ApiKeyRow | None:
+    with engine.connect() as conn:
+        return find_active_key(conn, key_hash)
+
+
+def _touch(engine: Engine, key_id: int, now: datetime) -> None:
+    with engine.begin() as conn:
+        touch_api_key(conn, key_id, now=now)
+
+
+def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRow]]:
     """A dependency that admits an active key holding ``scope`` and returns its row."""
 
-    def dependency(
-        conn: Conn, state: State, key: Annotated[str | None, Depends(presented_key)]
+    async def dependency(
+        state: State, key: Annotated[str | None, Depends(presented_key)]
     ) -> ApiKeyRow:
         if not key:
             raise MissingApiKey()
@@ -58,9 +74,13 @@ def require_scope(scope: str) -> Callable[..., ApiKeyRow]:
                 "The API key is malformed (permitdb keys look like pdb_live_<32 characters>_"
                 "<6 characters>). Check that you copied the whole key."
             )
-        row = find_active_key(conn, hash_api_key(key, state.settings.secret_key.get_secret_value()))
+        key_hash = hash_api_key(key, state.settings.secret_key.get_secret_value())
+        row = state.keys.get(key_hash)
         if row is None:
-            raise InvalidApiKey()
+            row = await run_in_threadpool(_look_up, state.engine, key_hash)
+            if row is None:
+                raise InvalidApiKey()
+            state.keys.put(key_hash, row)
         if scope not in row.scopes:
             raise InsufficientScope(
                 f"This API key lacks the '{scope}' scope. Ask the operator for a key created "
@@ -68,8 +88,8 @@ def require_scope(scope: str) -> Callable[..., ApiKeyRow]:
             )
         now = datetime.now(UTC)
         if not _used_recently(row, now):
-            touch_api_key(conn, row.id, now=now)
-            conn.commit()
+            await run_in_threadpool(_touch, state.engine, row.id, now)
+            row = state.keys.touched(key_hash, row, now)
         return row
 
     return dependency

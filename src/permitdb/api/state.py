@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 
+from permitdb.api.key_cache import KeyCache
 from permitdb.catalog.model import CatalogEntry
 from permitdb.settings import Settings
 
@@ -18,9 +19,11 @@ class ApiState:
     engine: Engine
     settings: Settings
     catalog: Sequence[CatalogEntry]
+    keys: KeyCache = field(default_factory=KeyCache)
 
 
-def get_state(request: Request) -> ApiState:
+# async: FastAPI would run a plain def in the thread pool, a hop that costs more than this
+async def get_state(request: Request) -> ApiState:
     state: ApiState = request.app.state.permitdb
     return state
 
@@ -29,7 +32,10 @@ State = Annotated[ApiState, Depends(get_state)]
 
 
 def get_connection(state: State) -> Iterator[Connection]:
-    """One pooled connection per request, shared by auth and the route (FastAPI caches it)."""
+    """One pooled connection per request for the routes that take it (FastAPI caches it).
+
+    The permit routes open their own instead: this generator costs two thread-pool hops.
+    """
     with state.engine.connect() as conn:
         yield conn
 

@@ -85,7 +85,7 @@ def list_() -> None:
 def revoke(
     key_id: Annotated[int, typer.Argument(metavar="ID", help="id from 'keys list'")],
 ) -> None:
-    """Revoke a key: requests with it fail with invalid_api_key from now on."""
+    """Revoke a key: within 5 seconds, requests with it fail with invalid_api_key."""
     with engine().begin() as conn:
         revoked = revoke_api_key(conn, key_id, now=datetime.now(UTC))
     if not revoked:

@@ -64,7 +64,8 @@ def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
     return tuple(dict.fromkeys(v for v in values if v != "all"))
 
 
-def permit_search(
+# async: pure validation, so FastAPI need not hop to the thread pool to run it
+async def permit_search(
     *,
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="USPS code")] = None,
     city: Annotated[str | None, Query(description="City, case-insensitive")] = None,
