@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
+from math import isqrt
 from typing import Any, Final
 
 import httpx
@@ -46,8 +47,16 @@ SQL_SEARCH: Final = (
 )
 SQL_AFTER: Final = " AND issued_date <= :last_date AND (issued_date < :last_date OR id < :last_id)"
 SQL_BY_ID: Final = f"SELECT {COLUMNS} FROM permits WHERE id = :id"
+# The store's two full-text plans, chosen as it chooses (store.dialects.fulltext_is_common):
+# a capped count of matches decides between sorting every match and walking the listing
+# index ("+seq": SQLite's way to keep the IN from driving the lookup).
+SQL_FULL_TEXT_ROWS: Final = "SELECT max(seq) FROM permits"
+SQL_FULL_TEXT_COUNT: Final = (
+    "SELECT count(*) FROM (SELECT rowid FROM permits_fts WHERE permits_fts MATCH :match "
+    "LIMIT :bound)"
+)
 SQL_FULL_TEXT: Final = (
-    f"SELECT {COLUMNS} FROM permits WHERE record_class = 'permit' AND seq IN "
+    f"SELECT {COLUMNS} FROM permits WHERE record_class = 'permit' AND {{seq}} IN "
     f"(SELECT rowid FROM permits_fts WHERE permits_fts MATCH :match) {LISTING}"
 )
 
@@ -203,7 +212,17 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         return lambda _engine, recorder: recorder.timed(lambda: _found(fetch(), permit_id))
 
     def full_text(term: str) -> Task[Engine]:
-        fetch = rows(SQL_FULL_TEXT, {"match": fts5_query(term), "wanted": params.limit + 1})
+        match, wanted = fts5_query(term), params.limit + 1
+
+        def fetch() -> None:
+            with engine.connect() as conn:
+                total = conn.execute(text(SQL_FULL_TEXT_ROWS)).scalar() or 0
+                bound = max(100, isqrt(wanted * total // 10))
+                found = conn.execute(text(SQL_FULL_TEXT_COUNT), {"match": match, "bound": bound})
+                seq = "+seq" if found.scalar_one() >= bound else "seq"
+                statement = text(SQL_FULL_TEXT.format(seq=seq))
+                conn.execute(statement, {"match": match, "wanted": wanted}).all()
+
         return lambda _engine, recorder: recorder.timed(fetch)
 
     tasks = _tasks(params, query, search, by_id, full_text)
