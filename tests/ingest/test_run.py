@@ -9,6 +9,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,10 +18,13 @@ from sqlalchemy import Engine
 
 from permitdb.catalog.load import load_catalog, select_entries
 from permitdb.catalog.model import CatalogEntry, Recording
+from permitdb.errors import RetriableSourceError
 from permitdb.ingest.run import RunSummary, ingest_dataset
+from permitdb.sources.base import Page, ResumeToken, Source
 from permitdb.sources.http import HttpClient
 from permitdb.sources.registry import build_source
-from permitdb.store import tables
+from permitdb.store import ingest_state, tables
+from permitdb.store.datasets import register_datasets
 from permitdb.testing.portal import ReplayPortal, default_recordings_dir
 
 
@@ -298,3 +303,62 @@ def test_every_fetched_record_is_accounted_for(engine: Engine) -> None:
             sa.select(tables.ingest_runs).where(tables.ingest_runs.c.id == summary.run_id)
         ).one()
     assert (run.skipped, run.duplicates) == (summary.skipped, summary.duplicates)
+
+
+class FailsAfterFirstPage:
+    """A real source whose portal goes away after the first page (fault injection)."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+
+    def pages(
+        self, *, since: str | None = None, resume: ResumeToken | None = None
+    ) -> Iterator[Page]:
+        pages = self._source.pages(since=since, resume=resume)
+        yield next(pages)
+        raise RetriableSourceError("the portal stopped answering; run the sync again")
+
+    def count(self, *, since: str | None = None) -> int | None:
+        return None
+
+
+def run_statuses(engine: Engine, dataset: str) -> list[tuple[str, str | None]]:
+    query = (
+        sa.select(tables.ingest_runs.c.status, tables.ingest_runs.c.error)
+        .where(tables.ingest_runs.c.dataset == dataset)
+        .order_by(tables.ingest_runs.c.id)
+    )
+    with engine.connect() as conn:
+        return [(row.status, row.error) for row in conn.execute(query)]
+
+
+def test_a_failed_run_keeps_its_status_when_the_next_one_resumes(engine: Engine) -> None:
+    entry = catalog_entry("austin-tx/issued-construction-permits", page_size=5)
+    with ReplayPortal([entry]) as portal, HttpClient(origin_map=portal.origin_map) as client:
+        failed = ingest_dataset(engine, entry, FailsAfterFirstPage(build_source(entry, client)))
+        resumed = ingest_dataset(engine, entry, build_source(entry, client))
+
+    assert (failed.status, failed.fetched) == ("failed", 5)
+    assert resumed.mode == "resumed"
+    assert failed.fetched + resumed.fetched == entry.recording.min_rows
+    (first_status, first_error), (second_status, _) = run_statuses(engine, entry.slug)
+    assert first_status == "failed"
+    assert first_error is not None
+    assert "portal stopped answering" in first_error
+    assert second_status == "succeeded"
+
+
+def test_a_run_killed_before_its_first_page_is_marked_interrupted(engine: Engine) -> None:
+    entry = catalog_entry("austin-tx/issued-construction-permits")
+    started = datetime(2026, 11, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        register_datasets(conn, [entry], now=started, source_url_for=lambda e: "unused")
+        ingest_state.start_run(conn, entry.slug, mode="full", cursor_before=None, now=started)
+
+    summary = ingest(engine, entry)
+
+    assert summary.mode == "full"
+    assert [status for status, _ in run_statuses(engine, entry.slug)] == [
+        "interrupted",
+        "succeeded",
+    ]

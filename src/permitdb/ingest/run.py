@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import PermitdbError, SourceError
 from permitdb.ingest import cursor as cursors
-from permitdb.ingest.page import NormalizedPage, normalize_page
+from permitdb.ingest.page import normalize_page
 from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient
@@ -68,26 +68,6 @@ class IngestProgress(Protocol):
     def finished(self, summary: RunSummary) -> None: ...
 
 
-@dataclass(slots=True)
-class _Tally:
-    fetched: int = 0
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    skipped: int = 0
-    duplicates: int = 0
-
-    def add(self, page: NormalizedPage, inserted: int, updated: int, unchanged: int) -> None:
-        self.fetched += page.fetched
-        self.inserted += inserted
-        self.updated += updated
-        self.unchanged += unchanged
-        self.rejected += len(page.rejects)
-        self.skipped += page.skipped
-        self.duplicates += page.duplicates
-
-
 @dataclass(frozen=True, slots=True)
 class _Plan:
     mode: str
@@ -128,14 +108,15 @@ def ingest_dataset(
         )
         state = ingest_state.load_state(conn, entry.slug)
         plan = _plan(entry, state, full=full)
-        if state is not None and state.run_id is not None and state.resume is not None:
+        previous = ingest_state.get_run(conn, state.run_id) if state and state.run_id else None
+        if previous is not None and previous.status == "running":
             # The process that ran it died (killed, power loss) before it could say so.
             ingest_state.finish_run(
                 conn,
                 entry.slug,
-                run_id=state.run_id,
+                run_id=previous.id,
                 status="interrupted",
-                cursor_after=state.cursor_value,
+                cursor_after=previous.cursor_before,
                 error="the process stopped before the run finished; its committed pages are kept",
                 now=started,
             )
@@ -146,7 +127,6 @@ def ingest_dataset(
     if progress is not None:
         progress.started(entry.slug, _safe_count(source, plan.since))
 
-    tally = _Tally()
     pending = plan.pending
     status: RunStatus = "succeeded"
     error: str | None = None
@@ -175,7 +155,6 @@ def ingest_dataset(
                     duplicates=normalized.duplicates,
                     now=now,
                 )
-            tally.add(normalized, counts.inserted, counts.updated, counts.unchanged)
             if progress is not None:
                 progress.advanced(entry.slug, normalized.fetched)
     except (SourceError, PermitdbError) as exc:
@@ -197,18 +176,22 @@ def ingest_dataset(
             error=error,
             now=clock(),
         )
+        run = ingest_state.get_run(conn, run_id)
+    if run is None:  # pragma: no cover - the row was written in this function
+        raise AssertionError(f"run {run_id} vanished")
+    # The run log is the one tally: save_page added every page's counts to it.
     summary = RunSummary(
         dataset=entry.slug,
         run_id=run_id,
         status=status,
         mode=plan.mode,
-        fetched=tally.fetched,
-        inserted=tally.inserted,
-        updated=tally.updated,
-        unchanged=tally.unchanged,
-        rejected=tally.rejected,
-        skipped=tally.skipped,
-        duplicates=tally.duplicates,
+        fetched=run.fetched,
+        inserted=run.inserted,
+        updated=run.updated,
+        unchanged=run.unchanged,
+        rejected=run.rejected,
+        skipped=run.skipped,
+        duplicates=run.duplicates,
         cursor_before=plan.cursor_before,
         cursor_after=cursor_after,
         error=error,

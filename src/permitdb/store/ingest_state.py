@@ -226,6 +226,12 @@ def quarantine(
     return len(conn.execute(insert.returning(tables.quarantine.c.id), rows).all())
 
 
+def get_run(conn: Connection, run_id: int) -> RunRow | None:
+    """One run, with the counters its pages added up."""
+    row = conn.execute(sa.select(ingest_runs).where(ingest_runs.c.id == run_id)).first()
+    return RunRow(**row._mapping) if row is not None else None
+
+
 def list_runs(conn: Connection, dataset: str | None = None, limit: int = 50) -> list[RunRow]:
     """Latest runs first."""
     statement = sa.select(ingest_runs).order_by(ingest_runs.c.id.desc()).limit(limit)
