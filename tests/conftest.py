@@ -50,7 +50,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_database(worker_id: str) -> Iterator[Engine]:
     """This worker's migrated PostgreSQL database."""
     assert POSTGRES_ADMIN_URL is not None
-    name = f"permitdb_test_{worker_id}"
+    # PERMITDB_TEST_DATABASE_PREFIX keeps concurrent runs on one server (two checkouts) apart
+    prefix = os.environ.get("PERMITDB_TEST_DATABASE_PREFIX", "permitdb_test")
+    name = f"{prefix}_{worker_id}"
     admin = create_engine_for(POSTGRES_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
