@@ -26,7 +26,7 @@ from permitdb.api.params.permits import PermitSearch, permit_search
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
 from permitdb.api.state import State
-from permitdb.store.permits import count_permits, get_permit, search_permits
+from permitdb.services import permits as permit_service
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
 
@@ -50,16 +50,17 @@ def list_permits(
     """
     secret = state.settings.secret_key.get_secret_value()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
-    with state.engine.connect() as conn:
-        records, next_keyset = search_permits(conn, search.query, after=after)
-        total = count_permits(conn, search.query) if search.include_count else None
+    page = permit_service.search(
+        state.engine, search.query, after=after, include_count=search.include_count
+    )
+    next_keyset = page.next_keyset
     body: dict[str, object] = {
-        "data": [permit_json(r, include_raw=search.include_raw) for r in records],
-        "returned": len(records),
+        "data": [permit_json(r, include_raw=search.include_raw) for r in page.records],
+        "returned": len(page.records),
         "next_cursor": encode_cursor(next_keyset, search.query, secret) if next_keyset else None,
     }
-    if total is not None:
-        value, exact = total
+    if page.total is not None:
+        value, exact = page.total
         body["total"] = {"value": value, "relation": "eq" if exact else "gte"}
     return OrjsonResponse(body)
 
@@ -75,8 +76,7 @@ def read_permit(
     state: State,
     permit_id: Annotated[str, Path(min_length=1, max_length=128, description="Permit id")],
 ) -> OrjsonResponse:
-    with state.engine.connect() as conn:
-        record = get_permit(conn, permit_id)
+    record = permit_service.by_id(state.engine, permit_id)
     if record is None:
         raise PermitNotFound()
     return OrjsonResponse(permit_json(record, include_raw=True))
