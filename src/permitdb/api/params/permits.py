@@ -6,12 +6,13 @@ filters, ``tags`` with ``-tag`` exclusion as in Shovels, ``record_class`` as in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Final, Literal, TypeVar
 
-from fastapi import Query
+from fastapi import Query, Request
 
 from permitdb.api.errors import InvalidParameter
 from permitdb.store.permits import PermitQuery
@@ -19,6 +20,10 @@ from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, Status
 
 RecordClassParam = RecordClass | Literal["all"]
 T = TypeVar("T", date, Decimal)
+MAX_IDS: Final = 50
+ID_MAX_LENGTH: Final = 128
+# What a batch by id may be combined with: output options, not filters or paging
+WITH_IDS: Final = frozenset({"id", "include_raw"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,7 @@ class PermitSearch:
     cursor: str | None
     include_count: bool
     include_raw: bool
+    ids: tuple[str, ...] = ()  # a batch by id: no filters, no paging
 
 
 def _invalid(name: str, message: str, kind: str = "value_error") -> InvalidParameter:
@@ -56,6 +62,26 @@ def _split_tags(values: list[str]) -> tuple[tuple[Tag, ...], tuple[Tag, ...]]:
     return tuple(dict.fromkeys(include)), tuple(dict.fromkeys(exclude))
 
 
+def _checked_ids(ids: list[str], passed: Iterable[str]) -> tuple[str, ...]:
+    if not ids:
+        return ()
+    others = sorted(set(passed) - WITH_IDS)
+    if others:
+        raise _invalid(
+            "id",
+            f"id cannot be combined with {', '.join(others)}; ask by id alone (include_raw "
+            "may be added), or drop id to search",
+            "combination",
+        )
+    if len(ids) > MAX_IDS:
+        raise _invalid(
+            "id", f"{len(ids)} ids asked, at most {MAX_IDS}: split them into batches", "too_long"
+        )
+    if any(not 1 <= len(permit_id) <= ID_MAX_LENGTH for permit_id in ids):
+        raise _invalid("id", f"each id has 1 to {ID_MAX_LENGTH} characters", "string_length")
+    return tuple(ids)
+
+
 def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
     if not values:
         return ("permit",)
@@ -66,7 +92,15 @@ def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
 async def permit_search(
+    request: Request,
     *,
+    id: Annotated[
+        list[str],
+        Query(
+            default_factory=list,
+            description=f"Permit id; repeatable, up to {MAX_IDS}. Not combinable with filters",
+        ),
+    ],
     state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="USPS code")] = None,
     city: Annotated[str | None, Query(description="City, case-insensitive")] = None,
     zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP")] = None,
@@ -158,4 +192,5 @@ async def permit_search(
         updated_since=updated_since,
         limit=limit,
     )
-    return PermitSearch(query, cursor, include_count, include_raw)
+    ids = _checked_ids(id, request.query_params)
+    return PermitSearch(query, cursor, include_count, include_raw, ids)
