@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench import lookup_bench
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.dialects import fts5_query
@@ -31,12 +32,13 @@ from permitdb.store.permits import PermitKeyset, PermitQuery, get_permit, search
 STATE: Final = "TX"
 WINDOW_DAYS: Final = 90
 TERMS: Final = ("solar", "roof", "heat pump", "water heater", "pool")
-QUERIES: Final = ("search", "by id", "full text")
+QUERIES: Final = ("search", "by id", "full text", *lookup_bench.LABELS)
 PATHS: Final = ("API", "store", "raw SQL")
 QUERY_LABELS: Final = {
     "search": "state + issued window, limit 100, next_cursor",
     "by id": "one permit by id",
     "full text": f"q = {' / '.join(TERMS)}, limit 100",
+    **lookup_bench.LABELS,
 }
 
 COLUMNS: Final = ", ".join(FIELD_NAMES)
@@ -66,6 +68,7 @@ class Params:
     """What the tasks ask for, drawn once so every path asks the same things."""
 
     ids: list[str]
+    numbers: list[str]  # the permit numbers of (some of) those ids
     windows: list[tuple[date, date]]
     pages: int
     limit: int = 100
@@ -77,9 +80,12 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
         top = conn.execute(text("SELECT max(seq) FROM permits")).scalar_one() or 0
         seqs = rng.sample(range(1, top + 1), min(how_many, top))
         found = conn.execute(
-            text(f"SELECT id FROM permits WHERE seq IN ({', '.join(map(str, seqs))})")
-        )
+            text(
+                f"SELECT id, permit_number FROM permits WHERE seq IN ({', '.join(map(str, seqs))})"
+            )
+        ).all()
         ids = [row[0] for row in found]
+        numbers = [row[1] for row in found if row[1]]
         low, high = conn.execute(
             text("SELECT min(issued_date), max(issued_date) FROM permits")
         ).one()
@@ -88,7 +94,8 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
     starts = [first + timedelta(days=rng.randrange(span)) for _ in range(how_many)]
     windows = [(start, start + timedelta(days=WINDOW_DAYS)) for start in starts]
     rng.shuffle(ids)
-    return Params(ids=ids, windows=windows, pages=pages)
+    rng.shuffle(numbers)
+    return Params(ids=ids, numbers=numbers, windows=windows, pages=pages)
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -132,7 +139,11 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
             lambda: _get_json(client, "/v1/permits", asked)
         )
 
-    tasks = _tasks(params, query, search, by_id, full_text)
+    lookups = (
+        partial(lookup_bench.api_by_number, _get_json),
+        partial(lookup_bench.api_batch, _get_json),
+    )
+    tasks = _tasks(params, query, search, by_id, full_text, *lookups)
     return Load(session, tasks, (RequestFailed, httpx.HTTPError))
 
 
@@ -169,7 +180,8 @@ def store_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         wanted = PermitQuery(q=term, limit=params.limit)
         return lambda engine, recorder: recorder.timed(lambda: _store_search(engine, wanted, None))
 
-    tasks = _tasks(params, query, search, by_id, full_text)
+    lookups = (lookup_bench.store_by_number, lookup_bench.store_batch)
+    tasks = _tasks(params, query, search, by_id, full_text, *lookups)
     return Load(lambda: nullcontext(engine), tasks, (RequestFailed, SQLAlchemyError))
 
 
@@ -225,7 +237,8 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
 
         return lambda _engine, recorder: recorder.timed(fetch)
 
-    tasks = _tasks(params, query, search, by_id, full_text)
+    lookups = (lookup_bench.sql_by_number, lookup_bench.sql_batch)
+    tasks = _tasks(params, query, search, by_id, full_text, *lookups)
     return Load(lambda: nullcontext(engine), tasks, (RequestFailed, SQLAlchemyError))
 
 
@@ -235,7 +248,11 @@ def _tasks(
     search: Callable[[date, date], Task[Any]],
     by_id: Callable[[str], Task[Any]],
     full_text: Callable[[str], Task[Any]],
+    by_number: Callable[[str], Task[Any]],
+    batch: Callable[[list[str]], Task[Any]],
 ) -> list[Task[Any]]:
+    if query in lookup_bench.LABELS:
+        return lookup_bench.tasks(query, params.numbers, params.ids, by_number, batch)
     if query == "search":
         return [search(low, high) for low, high in params.windows]
     if query == "by id":
