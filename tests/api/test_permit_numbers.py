@@ -240,3 +240,24 @@ def test_lookups_need_a_key(client: TestClient, check_error: CheckError) -> None
     check_error(client.get("/v1/permits/by-number/X-1/status"), 401, "missing_api_key")
     response = client.post("/v1/permits/status", json={"permit_numbers": ["X-1"]})
     check_error(response, 401, "missing_api_key")
+
+
+def test_openapi_documents_the_300_and_its_candidates(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in (
+        "/v1/permits/by-number/{permit_number}",
+        "/v1/permits/by-number/{permit_number}/status",
+    ):
+        responses = spec["paths"][path]["get"]["responses"]
+        assert {"200", "300", "401", "404", "422"} <= set(responses)
+        content = responses["300"]["content"]["application/json"]
+        assert content["schema"]["$ref"].endswith("/AmbiguityEnvelope")
+        example = content["examples"]["ambiguous_permit_number"]["value"]["error"]
+        assert [c["slug"] for c in example["candidates"]] == ["austin-tx", "denver-co"]
+        assert set(responses["404"]["content"]["application/json"]["examples"]) == {
+            "permit_not_found",
+            "jurisdiction_not_supported",
+            "jurisdiction_not_found",
+        }
+    body = spec["components"]["schemas"]["AmbiguityBody"]
+    assert "candidates" in body["required"]
