@@ -6,8 +6,10 @@ Every error the API returns, whatever raised it (our own classes, FastAPI valida
     {"error": {"code": "...", "message": "...", "request_id": "...", "details": [...]}}
 
 ``code`` is stable and documented in docs/api.md (tests/api/test_docs.py checks); ``message``
-is for people and says what to do next. OpenAPI ``responses=`` are generated from the classes
-so /docs lists exactly the codes each route can return.
+is for people and says what to do next. A class may add fields of its own beside them
+(``extra_fields``: the HTTP 300 of a lookup by number lists its ``candidates``). OpenAPI
+``responses=`` are generated from the classes so /docs lists exactly the codes each route can
+return.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class ApiError(Exception):
 
     @classmethod
     def example(cls) -> ApiError:
+        """The instance /docs shows as this code's example response."""
         return cls()
 
 

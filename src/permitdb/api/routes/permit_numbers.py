@@ -3,8 +3,8 @@
 HTTP only: ``services.permits`` finds the permit or says why not; here that becomes a
 response, an error (HTTP 300 with candidates when several jurisdictions hold the number), or
 for the batch an item of ``errors``. Numbers are read with ``:path`` so one holding a slash
-(sent as ``%2F``) still reaches its route. This router is included before ``routes.permits`` so its
-paths are never read as a permit id.
+(sent as ``%2F``) still reaches its route. This router is included before ``routes.permits``
+so its paths are never read as a permit id.
 """
 
 from __future__ import annotations
