@@ -25,8 +25,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
-from permitdb.store.dialects import fts5_query
-from permitdb.store.permits import PermitKeyset, PermitQuery, get_permit, search_permits
+from permitdb.store.fulltext import fts5_expression, parse
+from permitdb.store.permits import PermitQuery, get_permit, search_permits
+from permitdb.store.sorts import PermitKeyset
 
 STATE: Final = "TX"
 WINDOW_DAYS: Final = 90
@@ -212,7 +213,7 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         return lambda _engine, recorder: recorder.timed(lambda: _found(fetch(), permit_id))
 
     def full_text(term: str) -> Task[Engine]:
-        match, wanted = fts5_query(term), params.limit + 1
+        match, wanted = fts5_expression(parse(term)), params.limit + 1
 
         def fetch() -> None:
             with engine.connect() as conn:

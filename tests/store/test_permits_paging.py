@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.store.dialects import fulltext_is_common, is_sqlite
-from permitdb.store.permits import PermitKeyset, PermitQuery, search_permits, upsert_permits
+from permitdb.store.fulltext import parse
+from permitdb.store.permits import PermitQuery, search_permits, upsert_permits
+from permitdb.store.sorts import PermitKeyset
 
 MakeRecord = Callable[..., PermitRecord]
 NOW = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
@@ -46,7 +48,7 @@ def walk(
         seen += [r.id for r in records]
         if after is None:
             return seen
-        assert after == PermitKeyset(records[-1].issued_date, records[-1].id)
+        assert after == PermitKeyset(query.sort, records[-1].issued_date, records[-1].id)
         between_pages()
 
 
@@ -104,6 +106,6 @@ def test_full_text_pages_in_order_whether_the_words_are_common_or_rare(
     for word, common in (("solar", True), ("roof", False)):
         expected = in_listing_order([r for r in records if word in (r.description or "")])
         with engine.connect() as conn:
-            assert fulltext_is_common(conn, word, 8) is (common and is_sqlite(conn.dialect))
+            assert fulltext_is_common(conn, parse(word), 8) is (common and is_sqlite(conn.dialect))
         for limit in (7, 50, 250):
             assert walk(engine, PermitQuery(q=word, limit=limit)) == expected

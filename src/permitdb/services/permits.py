@@ -7,13 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from permitdb.canonical import PermitRecord
-from permitdb.store.permits import (
-    PermitKeyset,
-    PermitQuery,
-    count_permits,
-    get_permit,
-    search_permits,
-)
+from permitdb.store.permits import PermitQuery, count_permits, get_permit, search_permits
+from permitdb.store.sorts import PermitKeyset
 
 
 @dataclass(frozen=True, slots=True)

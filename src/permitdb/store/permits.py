@@ -13,9 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
-from permitdb.store import dialects
+from permitdb.store import dialects, fulltext
 from permitdb.store.parcels import PARCEL, no_permit_behind
-from permitdb.store.tables import LISTING_ORDER, permit_tags, permits
+from permitdb.store.sorts import (
+    DEFAULT_SORT,
+    PermitKeyset,
+    PermitSort,
+    keyset_of,
+    ranges_after,
+    scan_order,
+)
+from permitdb.store.tables import permit_tags, permits
 
 PERMIT_COLUMNS: Final = tuple(permits.c[name] for name in FIELD_NAMES)
 # Stamped by the store, never taken from the record; an update keeps first_seen_at.
@@ -58,21 +66,15 @@ class PermitQuery:
     finaled_to: date | None = None
     min_valuation: Decimal | None = None
     max_valuation: Decimal | None = None
-    q: str | None = None  # full text over description, number, address, contractor
+    q: str | None = None  # store.fulltext syntax over description, number, address, contractor
     contractor: str | None = None  # case-insensitive substring of contractor_name
     permit_number: str | None = None
     parcel_id: str | None = None
     address_key: str | None = None
     updated_since: datetime | None = None
+    sort: PermitSort = DEFAULT_SORT
     limit: int = 100
-
-
-@dataclass(frozen=True, slots=True)
-class PermitKeyset:
-    """Where a listing page ended, in listing order (issued_date DESC NULLS LAST, id DESC)."""
-
-    issued_date: date | None
-    id: str
+    offset: int = 0  # rows skipped before the page (ad-hoc browsing; cursors scale better)
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -168,6 +170,11 @@ def row_to_record(row: sa.Row[Any]) -> PermitRecord:
     return PermitRecord(*row)
 
 
+def _fulltext(query: PermitQuery) -> fulltext.FullTextQuery:
+    """``q`` parsed; :class:`fulltext.FullTextSyntaxError` when it cannot be."""
+    return fulltext.parse(query.q) if query.q else fulltext.FullTextQuery()
+
+
 def _filters(
     dialect: sa.Dialect, query: PermitQuery, *, common_text: bool = False
 ) -> list[sa.ColumnElement[bool]]:
@@ -211,8 +218,9 @@ def _filters(
     where.extend(_has_tag(tag) for tag in query.tags)
     if query.exclude_tags:
         where.append(~_has_tag(*query.exclude_tags))
-    if query.q and query.q.strip():
-        where.append(dialects.fulltext_match(dialect, query.q, common=common_text))
+    words = _fulltext(query)
+    if not words.is_empty:
+        where.append(dialects.fulltext_match(dialect, words, common=common_text))
     if query.contractor:
         where.append(c.contractor_name.icontains(query.contractor, autoescape=True))
     return where
@@ -222,46 +230,39 @@ def _has_tag(*tags: str) -> sa.Exists:
     return sa.exists().where(permit_tags.c.permit_seq == permits.c.seq, permit_tags.c.tag.in_(tags))
 
 
-def _ranges_after(after: PermitKeyset | None) -> list[sa.ColumnElement[bool]]:
-    """What follows ``after`` in listing order, as ranges each read straight off the index.
-
-    One OR over "earlier date, same date and smaller id, or no date" would be the same set, but
-    neither engine reads an OR as one index range, so deep pages would rescan from the top.
-    """
-    issued, permit_id = permits.c.issued_date, permits.c.id
-    if after is None:
-        return [sa.true()]
-    if after.issued_date is None:
-        return [sa.and_(issued.is_(None), permit_id < after.id)]
-    return [
-        sa.and_(
-            issued <= after.issued_date,
-            sa.or_(issued < after.issued_date, permit_id < after.id),
-        ),
-        issued.is_(None),
-    ]
+def _count(conn: Connection, matching: sa.Select[Any], cap: int) -> int:
+    capped = matching.with_only_columns(sa.literal(1)).limit(cap)
+    return int(conn.execute(sa.select(sa.func.count()).select_from(capped.subquery())).scalar_one())
 
 
 def search_permits(
     conn: Connection, query: PermitQuery, *, after: PermitKeyset | None = None
 ) -> tuple[list[PermitRecord], PermitKeyset | None]:
-    """One page in listing order, and the keyset to continue from (None on the last page)."""
+    """One page in ``query.sort`` order, and the keyset to continue from (None on the last page).
+
+    ``query.offset`` rows are skipped first. The listing is read as ranges (store.sorts); an
+    offset that runs past a range is carried into the next one, less the rows it skipped there.
+    """
     wanted = query.limit + 1  # one more than a page tells whether another page exists
-    common_text = query.q is not None and dialects.fulltext_is_common(conn, query.q, wanted)
+    common_text = dialects.fulltext_is_common(conn, _fulltext(query), wanted + query.offset)
     listing = sa.select(*PERMIT_COLUMNS).where(
         *_filters(conn.dialect, query, common_text=common_text)
     )
     rows: list[sa.Row[Any]] = []
-    for bound in _ranges_after(after):
-        statement = listing.where(bound).order_by(*LISTING_ORDER).limit(wanted - len(rows))
-        rows.extend(conn.execute(statement))
+    skip = query.offset
+    for bound in ranges_after(query.sort, after):
+        in_range = listing.where(bound)
+        statement = in_range.order_by(*scan_order(query.sort)).limit(wanted - len(rows))
+        found = list(conn.execute(statement.offset(skip) if skip else statement))
+        rows.extend(found)
         if len(rows) >= wanted:
             break
+        # rows found: the offset ended inside this range; none: the range was shorter than it
+        skip = 0 if found or not skip else skip - _count(conn, in_range, skip)
     records = [row_to_record(row) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return records, None
-    last = records[-1]
-    return records, PermitKeyset(issued_date=last.issued_date, id=last.id)
+    return records, keyset_of(query.sort, records[-1])
 
 
 def count_permits(conn: Connection, query: PermitQuery, *, cap: int = 10_000) -> tuple[int, bool]:

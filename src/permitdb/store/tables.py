@@ -172,6 +172,9 @@ LISTING_ORDER = (permits.c.issued_date.desc().nulls_last(), permits.c.id.desc())
 Index("ix_permits_issued_date_id", *LISTING_ORDER)
 Index("ix_permits_state_issued_date_id", permits.c.state, *LISTING_ORDER)
 Index("ix_permits_jurisdiction_issued_date_id", permits.c.jurisdiction, *LISTING_ORDER)
+# The other sort= orders (store.sorts): one index each, read forwards or backwards.
+for _column in ("applied_date", "finaled_date", "valuation", "updated_at"):
+    Index(f"ix_permits_{_column}_id", permits.c[_column].desc().nulls_last(), permits.c.id.desc())
 
 # One row per (permit, tag): a portable, indexable way to filter by tag on both engines.
 permit_tags = Table(

@@ -14,10 +14,13 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import Query
 
 from permitdb.api.errors import InvalidParameter
+from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.store.permits import PermitQuery
+from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, StatusPhase, Tag
 
 RecordClassParam = RecordClass | Literal["all"]
+MAX_OFFSET = 10_000  # deeper than this, an offset page costs what the rows before it cost
 T = TypeVar("T", date, Decimal)
 
 
@@ -54,6 +57,16 @@ def _split_tags(values: list[str]) -> tuple[tuple[Tag, ...], tuple[Tag, ...]]:
                 raise _invalid("tags", f"'{name}' is not a tag; see docs/vocabulary.md", "enum")
             (exclude if part.startswith("-") else include).append(name)  # type: ignore[arg-type]
     return tuple(dict.fromkeys(include)), tuple(dict.fromkeys(exclude))
+
+
+def _full_text(q: str | None) -> str | None:
+    """``q`` as given, once it parses (store.fulltext); a 422 saying what to fix otherwise."""
+    if q is not None:
+        try:
+            parse(q)
+        except FullTextSyntaxError as exc:
+            raise _invalid("q", str(exc), "full_text_syntax") from exc
+    return q
 
 
 def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
@@ -108,7 +121,12 @@ async def permit_search(
     min_valuation: Annotated[Decimal | None, Query(ge=0, description="US dollars")] = None,
     max_valuation: Annotated[Decimal | None, Query(ge=0, description="US dollars")] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Full-text search")
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description='Full text: words (all must match), "a phrase", a OR b, -word, prefix*',
+        ),
     ] = None,
     contractor: Annotated[str | None, Query(description="Contractor name contains")] = None,
     permit_number: Annotated[str | None, Query(description="Exact permit number")] = None,
@@ -117,7 +135,13 @@ async def permit_search(
     updated_since: Annotated[
         datetime | None, Query(description="Changed at or after (ISO 8601; UTC if no offset)")
     ] = None,
+    sort: Annotated[
+        PermitSort, Query(description="Order (NULLs last, ties by id); default issued_desc")
+    ] = DEFAULT_SORT,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 100,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip; not with cursor")
+    ] = 0,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     include_count: Annotated[bool, Query(description="Add total (capped at 10,000)")] = False,
     include_raw: Annotated[bool, Query(description="Add each record's raw source")] = False,
@@ -126,6 +150,13 @@ async def permit_search(
     _ordered("issued_from", issued_from, "issued_to", issued_to)
     _ordered("finaled_from", finaled_from, "finaled_to", finaled_to)
     _ordered("min_valuation", min_valuation, "max_valuation", max_valuation)
+    if offset and cursor:
+        raise _invalid(
+            "offset",
+            "offset cannot be combined with cursor; drop offset, the cursor already continues "
+            "the listing",
+            "offset_with_cursor",
+        )
     include_tags, exclude_tags = _split_tags(tags)
     if updated_since is not None and updated_since.tzinfo is None:
         updated_since = updated_since.replace(tzinfo=UTC)
@@ -150,12 +181,14 @@ async def permit_search(
         finaled_to=finaled_to,
         min_valuation=min_valuation,
         max_valuation=max_valuation,
-        q=q,
+        q=_full_text(q),
         contractor=contractor,
         permit_number=permit_number,
         parcel_id=parcel_id,
         address_key=address_key,
         updated_since=updated_since,
+        sort=sort,
         limit=limit,
+        offset=offset,
     )
     return PermitSearch(query, cursor, include_count, include_raw)

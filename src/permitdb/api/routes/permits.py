@@ -44,9 +44,10 @@ def list_permits(
     state: State,
     search: Annotated[PermitSearch, Depends(permit_search)],
 ) -> OrjsonResponse:
-    """Permits matching every filter, newest issue date first (no issue date last).
+    """Permits matching every filter, in ``sort`` order (newest issue date first by default).
 
-    Page with ``next_cursor``: pages stay consistent while new permits arrive.
+    Page with ``next_cursor``: pages stay consistent while new permits arrive. ``offset``
+    (up to 10,000) is for browsing; its page carries a ``next_cursor`` as well.
     """
     secret = state.settings.secret_key.get_secret_value()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
