@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -13,7 +14,7 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.store.dialects import fulltext_is_common, is_sqlite
 from permitdb.store.fulltext import parse
 from permitdb.store.permits import PermitQuery, search_permits, upsert_permits
-from permitdb.store.sorts import PermitKeyset
+from permitdb.store.sorts import PermitKeyset, keyset_of
 
 MakeRecord = Callable[..., PermitRecord]
 NOW = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
@@ -38,17 +39,21 @@ def seed(engine: Engine, make_record: MakeRecord, count: int, rng: random.Random
 
 
 def walk(
-    engine: Engine, query: PermitQuery, between_pages: Callable[[], None] = lambda: None
+    engine: Engine,
+    query: PermitQuery,
+    between_pages: Callable[[], None] = lambda: None,
+    after: PermitKeyset | None = None,
 ) -> list[str]:
+    """Ids of every page from ``after`` on; ``query.offset`` applies to the first page only."""
     seen: list[str] = []
-    after: PermitKeyset | None = None
     while True:
         with engine.connect() as conn:
             records, after = search_permits(conn, query, after=after)
         seen += [r.id for r in records]
         if after is None:
             return seen
-        assert after == PermitKeyset(query.sort, records[-1].issued_date, records[-1].id)
+        assert after == keyset_of(query.sort, records[-1])
+        query = replace(query, offset=0)
         between_pages()
 
 
