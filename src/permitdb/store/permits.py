@@ -230,9 +230,12 @@ def _has_tag(*tags: str) -> sa.Exists:
     return sa.exists().where(permit_tags.c.permit_seq == permits.c.seq, permit_tags.c.tag.in_(tags))
 
 
-def _count(conn: Connection, matching: sa.Select[Any], cap: int) -> int:
-    capped = matching.with_only_columns(sa.literal(1)).limit(cap)
-    return int(conn.execute(sa.select(sa.func.count()).select_from(capped.subquery())).scalar_one())
+def _count(conn: Connection, where: Sequence[sa.ColumnElement[bool]], cap: int) -> int:
+    """Permits matching ``where``, counted up to ``cap``: never more rows read than that."""
+    matching = sa.select(sa.literal(1)).select_from(permits).where(*where).limit(cap)
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(matching.subquery())).scalar_one()
+    )
 
 
 def search_permits(
@@ -245,20 +248,22 @@ def search_permits(
     """
     wanted = query.limit + 1  # one more than a page tells whether another page exists
     common_text = dialects.fulltext_is_common(conn, _fulltext(query), wanted + query.offset)
-    listing = sa.select(*PERMIT_COLUMNS).where(
-        *_filters(conn.dialect, query, common_text=common_text)
-    )
+    where = _filters(conn.dialect, query, common_text=common_text)
     rows: list[sa.Row[Any]] = []
     skip = query.offset
     for bound in ranges_after(query.sort, after):
-        in_range = listing.where(bound)
-        statement = in_range.order_by(*scan_order(query.sort)).limit(wanted - len(rows))
+        statement = (
+            sa.select(*PERMIT_COLUMNS)
+            .where(*where, bound)
+            .order_by(*scan_order(query.sort))
+            .limit(wanted - len(rows))
+        )
         found = list(conn.execute(statement.offset(skip) if skip else statement))
         rows.extend(found)
         if len(rows) >= wanted:
             break
         # rows found: the offset ended inside this range; none: the range was shorter than it
-        skip = 0 if found or not skip else skip - _count(conn, in_range, skip)
+        skip = 0 if found or not skip else skip - _count(conn, [*where, bound], skip)
     records = [row_to_record(row) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return records, None
@@ -267,13 +272,7 @@ def search_permits(
 
 def count_permits(conn: Connection, query: PermitQuery, *, cap: int = 10_000) -> tuple[int, bool]:
     """(count, is_exact): counting stops after ``cap`` + 1 rows, so it never scans everything."""
-    matching = (
-        sa.select(sa.literal(1))
-        .select_from(permits)
-        .where(*_filters(conn.dialect, query))
-        .limit(cap + 1)
-    )
-    counted = conn.execute(sa.select(sa.func.count()).select_from(matching.subquery())).scalar_one()
+    counted = _count(conn, _filters(conn.dialect, query), cap + 1)
     return min(counted, cap), counted <= cap
 
 
