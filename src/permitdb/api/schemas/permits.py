@@ -147,7 +147,9 @@ class TotalCount(Schema):
 
 
 class PermitPage(Schema):
-    data: list[Permit] = Field(description="Permits, newest issue date first")
+    data: list[Permit] = Field(
+        description="Permits in the order of sort (default: newest issue date first)"
+    )
     returned: int = Field(description="Number of items in data")
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
     total: TotalCount | None = Field(None, description="Only with include_count=true")
