@@ -75,10 +75,29 @@ def _term(text: str, *, prefix: bool, shown: str) -> Term:
     term = Term(text, prefix)
     if not term.words:
         raise FullTextSyntaxError(
-            f"'{shown}' has no letters or digits to search for; remove it, or quote it "
-            'inside a phrase ("...")'
+            f"'{shown}' has no letters or digits to search for; remove it (a * goes right "
+            "after a word, as in batt*)"
         )
     return term
+
+
+def _phrase(text: str, begin: int, opening: int) -> tuple[Term, int]:
+    """The quoted phrase opening at ``opening``, and where reading goes on after it."""
+    closing = text.find('"', opening + 1)
+    if closing < 0:
+        raise FullTextSyntaxError(
+            f"q has an opening quote with no closing one (at character {opening + 1}); "
+            'close the phrase with " or remove the quote'
+        )
+    shown = text[begin : closing + 1]
+    return _term(text[opening + 1 : closing], prefix=False, shown=shown), closing + 1
+
+
+def _word_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and not text[end].isspace() and text[end] != '"':
+        end += 1
+    return end
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -88,35 +107,21 @@ def _tokens(text: str) -> list[_Token]:
         if text[position].isspace():
             position += 1
             continue
-        excluded = text[position] == "-"
-        start = position + 1 if excluded else position
+        begin = position
+        excluded = text[begin] == "-"
+        start = begin + 1 if excluded else begin
         if start < len(text) and text[start] == '"':
-            end = text.find('"', start + 1)
-            if end < 0:
-                raise FullTextSyntaxError(
-                    f"q has an opening quote with no closing one (at character {start + 1}); "
-                    'close the phrase with " or remove the quote'
-                )
-            phrase = text[start + 1 : end]
-            tokens.append(
-                _Token(_term(phrase, prefix=False, shown=text[position : end + 1]), excluded)
-            )
-            position = end + 1
+            phrase, position = _phrase(text, begin, start)
+            tokens.append(_Token(phrase, excluded))
             continue
-        end = start
-        while end < len(text) and not text[end].isspace() and text[end] != '"':
-            end += 1
-        word = text[start:end]
-        position = end
+        position = _word_end(text, start)
+        word = text[start:position]
         if word == "OR" and not excluded:
             tokens.append(_Token(None))
             continue
-        prefix = word.endswith("*")
-        tokens.append(
-            _Token(
-                _term(word.rstrip("*"), prefix=prefix, shown=text[start - excluded : end]), excluded
-            )
-        )
+        shown = text[begin:position]
+        term = _term(word.rstrip("*"), prefix=word.endswith("*"), shown=shown)
+        tokens.append(_Token(term, excluded))
     return tokens
 
 
