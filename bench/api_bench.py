@@ -1,10 +1,11 @@
-"""The same three queries through three paths, so the cost of each layer is visible.
+"""The same queries through three paths, so the cost of each layer is visible.
 
 * **API**: HTTP to uvicorn in another process (auth, validation, serialization, transport).
 * **store**: ``search_permits`` / ``get_permit`` in this process (SQLAlchemy Core + records).
 * **raw SQL**: the equivalent ``text()`` SELECTs, rows left as tuples: the database's floor.
 
 Parameters (ids, date windows) are drawn from the loaded database with the benchmark seed.
+The ``sort=`` kinds live in ``bench.sort_bench``; ``load_for`` sends their cells there.
 """
 
 from __future__ import annotations
@@ -23,24 +24,34 @@ import orjson
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bench import lookup_bench
+from bench import lookup_bench, sort_bench
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
-from permitdb.store.dialects import fts5_query
+from permitdb.store.fulltext import fts5_excluded, fts5_expression, parse
 from permitdb.store.permit_filters import METRES_PER_DEGREE, Near
-from permitdb.store.permits import PermitKeyset, PermitQuery, get_permit, search_permits
+from permitdb.store.permits import PermitQuery, get_permit, search_permits
+from permitdb.store.sorts import PermitKeyset
 
 STATE: Final = "TX"
 WINDOW_DAYS: Final = 90
 TERMS: Final = ("solar", "roof", "heat pump", "water heater", "pool")
+# the q syntax: OR, exclusion (alone too: NOT IN over the matches on SQLite) and prefix
+SYNTAX_TERMS: Final = (
+    "solar OR battery -garage",
+    '"heat pump" OR hvac',
+    "-solar",
+    "remod* -kitchen",
+)
 RADIUS_M: Final = 500.0
 PATHS: Final = ("API", "store", "raw SQL")
 QUERY_LABELS: Final = {
     "search": "state + issued window, limit 100, next_cursor",
     "by id": "one permit by id",
     "full text": f"q = {' / '.join(TERMS)}, limit 100",
+    "full text syntax": f"q = {' / '.join(SYNTAX_TERMS)}, limit 100",
     "near": f"near = a stored permit's point, radius_m = {RADIUS_M:g}, limit 100",
     **lookup_bench.LABELS,
+    **sort_bench.QUERY_LABELS,
 }
 QUERIES: Final = tuple(QUERY_LABELS)
 
@@ -61,7 +72,7 @@ SQL_FULL_TEXT_COUNT: Final = (
     "LIMIT :bound)"
 )
 SQL_FULL_TEXT: Final = (
-    f"SELECT {COLUMNS} FROM permits WHERE record_class = 'permit' AND {{seq}} IN "
+    f"SELECT {COLUMNS} FROM permits WHERE record_class = 'permit' AND {{seq}} {{membership}} "
     f"(SELECT rowid FROM permits_fts WHERE permits_fts MATCH :match) {LISTING}"
 )
 # The radius as the store asks it: the box around the point, then the planar distance.
@@ -155,6 +166,7 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
         "search": lambda: [search(low, high) for low, high in params.windows],
         "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
         "full text": lambda: [listing({"q": term}) for term in TERMS],
+        "full text syntax": lambda: [listing({"q": term}) for term in SYNTAX_TERMS],
         "near": lambda: [
             listing({"near": f"{lat},{lng}", "radius_m": RADIUS_M}) for lat, lng in params.points
         ],
@@ -202,6 +214,9 @@ def store_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         "search": lambda: [search(low, high) for low, high in params.windows],
         "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
         "full text": lambda: [listing(PermitQuery(q=term, limit=params.limit)) for term in TERMS],
+        "full text syntax": lambda: [
+            listing(PermitQuery(q=term, limit=params.limit)) for term in SYNTAX_TERMS
+        ],
         "near": lambda: [
             listing(PermitQuery(near=Near(lat, lng, RADIUS_M), limit=params.limit))
             for lat, lng in params.points
@@ -253,16 +268,21 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         return lambda _engine, recorder: recorder.timed(lambda: _found(fetch(), permit_id))
 
     def full_text(term: str) -> Task[Engine]:
-        match, wanted = fts5_query(term), params.limit + 1
+        parsed, wanted = parse(term), params.limit + 1
+        match = fts5_expression(parsed) if parsed.required else fts5_excluded(parsed)
 
         def fetch() -> None:
             with engine.connect() as conn:
+                if not parsed.required:  # exclusions only: read in listing order, as the store
+                    statement = SQL_FULL_TEXT.format(seq="+seq", membership="NOT IN")
+                    conn.execute(text(statement), {"match": match, "wanted": wanted}).all()
+                    return
                 total = conn.execute(text(SQL_FULL_TEXT_ROWS)).scalar() or 0
                 bound = max(100, isqrt(wanted * total // 10))
                 found = conn.execute(text(SQL_FULL_TEXT_COUNT), {"match": match, "bound": bound})
                 seq = "+seq" if found.scalar_one() >= bound else "seq"
-                statement = text(SQL_FULL_TEXT.format(seq=seq))
-                conn.execute(statement, {"match": match, "wanted": wanted}).all()
+                statement = SQL_FULL_TEXT.format(seq=seq, membership="IN")
+                conn.execute(text(statement), {"match": match, "wanted": wanted}).all()
 
         return lambda _engine, recorder: recorder.timed(fetch)
 
@@ -288,6 +308,7 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         "search": lambda: [search(low, high) for low, high in params.windows],
         "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
         "full text": lambda: [full_text(term) for term in TERMS],
+        "full text syntax": lambda: [full_text(term) for term in SYNTAX_TERMS],
         "near": lambda: [near(lat, lng) for lat, lng in params.points],
         "by number": lambda: [lookup_bench.sql_by_number(n) for n in params.numbers],
         "batch of 50": lambda: [
@@ -316,6 +337,8 @@ def cells(concurrency: tuple[int, ...]) -> Iterator[Cell]:
 
 def load_for(cell: Cell, engine: Engine, base_url: str, key: str, params: Params) -> Load[Any]:
     """The work of one cell; ``engine`` is the one the store and raw SQL paths query through."""
+    if cell.query in sort_bench.QUERIES:
+        return sort_bench.load_for(cell.path, cell.query, engine, base_url, key, params)
     if cell.path == "API":
         return api_load(base_url, key, params, cell.query)
     if cell.path == "store":

@@ -78,6 +78,9 @@ def numbers(response: Any) -> list[str]:
         ("max_valuation=20000", ["B-2"]),
         ("q=solar", ["B-2", "E-1"]),
         ("q=swimming pool", ["P-3"]),
+        ("q=reroof OR pool", ["B-2", "P-3"]),
+        ("q=-solar", ["P-3"]),
+        ('q="solar array" OR swim*', ["E-1", "P-3"]),
         ("contractor=acme", ["B-2"]),
         ("permit_number=E-1", ["E-1"]),
         ("parcel_id=P-2", ["B-2"]),
@@ -105,6 +108,13 @@ def test_filters(
         ("state=Texas", "state"),
         ("zip=7500", "zip"),
         ("q=" + "x" * 201, "q"),
+        ("q=solar%00", "q"),  # a NUL byte is the caller's mistake, not a database outage
+        ('q="heat pump', "q"),
+        ("q=-", "q"),
+        ("q=solar OR", "q"),
+        ("sort=newest", "sort"),
+        ("offset=10001", "offset"),
+        ("offset=-1", "offset"),
         ("updated_since=last-week", "updated_since"),
         ("include_count=maybe", "include_count"),
         ("limit=0", "limit"),
@@ -118,6 +128,30 @@ def test_bad_values_name_the_parameter(
     error = check_error(client.get(f"/v1/permits?{query}", headers=auth), 422, "invalid_parameter")
     assert ["query", where] in [d["loc"][:2] for d in error["details"]]
     assert where in error["message"]
+
+
+def test_a_q_error_says_how_to_fix_it(
+    client: TestClient, auth: dict[str, str], check_error: CheckError
+) -> None:
+    error = check_error(
+        client.get('/v1/permits?q="heat pump', headers=auth), 422, "invalid_parameter"
+    )
+    assert error["details"] == [
+        {"loc": ["query", "q"], "msg": error["details"][0]["msg"], "type": "full_text_syntax"}
+    ]
+    assert "close the phrase" in error["message"]
+    nul = check_error(client.get("/v1/permits?q=solar%00", headers=auth), 422, "invalid_parameter")
+    assert "U+0000; remove it" in nul["message"]
+
+
+def test_a_bad_sort_lists_the_allowed_values(
+    client: TestClient, auth: dict[str, str], check_error: CheckError
+) -> None:
+    error = check_error(
+        client.get("/v1/permits?sort=newest", headers=auth), 422, "invalid_parameter"
+    )
+    for allowed in ("issued_desc", "filed_asc", "valuation_desc", "updated_asc"):
+        assert allowed in error["message"]
 
 
 def test_unknown_parameter_suggests_the_close_one(

@@ -6,8 +6,10 @@ import base64
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 CheckError = Callable[..., dict[str, Any]]
@@ -82,14 +84,29 @@ def test_last_page_has_no_cursor(client: TestClient, auth: dict[str, str], store
     assert body["next_cursor"] is None
 
 
-def test_cursor_with_other_filters_is_refused(
-    client: TestClient, auth: dict[str, str], store: Store, check_error: CheckError
+@pytest.mark.parametrize(
+    ("issued_for", "replayed_with", "said"),
+    [
+        ("state=TX", "state=NY", "different filters"),
+        ("sort=filed_asc", "sort=filed_desc", "another sort"),
+        ("sort=filed_asc", "sort=issued_asc", "another sort"),
+        ("sort=filed_asc", "", "another sort"),
+    ],
+)
+def test_cursor_with_other_filters_or_sort_is_refused(
+    client: TestClient,
+    auth: dict[str, str],
+    store: Store,
+    check_error: CheckError,
+    issued_for: str,
+    replayed_with: str,
+    said: str,
 ) -> None:
     seed(store, 6)
-    cursor = client.get("/v1/permits?limit=2&state=TX", headers=auth).json()["next_cursor"]
-    assert client.get(f"/v1/permits?limit=3&state=TX&cursor={cursor}", headers=auth).is_success
-    response = client.get(f"/v1/permits?limit=2&state=NY&cursor={cursor}", headers=auth)
-    assert "different filters" in check_error(response, 400, "invalid_cursor")["message"]
+    cursor = client.get(f"/v1/permits?limit=2&{issued_for}", headers=auth).json()["next_cursor"]
+    assert client.get(f"/v1/permits?limit=3&{issued_for}&cursor={cursor}", headers=auth).is_success
+    response = client.get(f"/v1/permits?limit=2&{replayed_with}&cursor={cursor}", headers=auth)
+    assert said in check_error(response, 400, "invalid_cursor")["message"]
 
 
 def test_tampered_cursor_is_refused(
@@ -104,3 +121,34 @@ def test_tampered_cursor_is_refused(
         check_error(
             client.get(f"/v1/permits?limit=2&cursor={bad}", headers=auth), 400, "invalid_cursor"
         )
+
+
+def test_a_sort_pages_in_its_order_with_nulls_last(
+    client: TestClient, auth: dict[str, str], store: Store
+) -> None:
+    store(
+        *(
+            {"source_record_id": f"v{n}", "valuation": None if n % 4 == 0 else Decimal(n % 3)}
+            for n in range(14)
+        )
+    )
+    seen = walk(client, auth, "limit=3&sort=valuation_asc")
+    values = [p["valuation"] for p in seen]
+    assert len({p["id"] for p in seen}) == 14
+    assert values == sorted(values, key=lambda v: (v is None, v or 0))
+    ids_of_ties = [p["id"] for p in seen if p["valuation"] == 1]
+    assert ids_of_ties == sorted(ids_of_ties)
+
+
+def test_offset_pages_carry_a_cursor_that_continues_them(
+    client: TestClient, auth: dict[str, str], store: Store, check_error: CheckError
+) -> None:
+    seed(store, 11)
+    everything = [p["id"] for p in walk(client, auth, "limit=100&sort=issued_asc")]
+    page = client.get("/v1/permits?limit=3&offset=4&sort=issued_asc", headers=auth).json()
+    assert [p["id"] for p in page["data"]] == everything[4:7]
+    rest = walk(client, auth, "limit=3&sort=issued_asc", page["next_cursor"])
+    assert [p["id"] for p in rest] == everything[7:]
+    both = client.get(f"/v1/permits?offset=3&cursor={page['next_cursor']}", headers=auth)
+    error = check_error(both, 422, "invalid_parameter")
+    assert error["details"][0]["loc"] == ["query", "offset"]

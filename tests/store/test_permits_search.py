@@ -135,7 +135,9 @@ def test_filters(engine: Engine, filters: dict[str, object], expected: set[str])
         ("swimming POOL", {"pool"}),
         ("capital city roofing", {"roof"}),  # contractor name
         ("congress", {"solar", "roof", "pool"}),  # address
-        ('reroof" OR "pool', set()),  # quotes and operators are just words
+        ("reroof OR pool", {"roof", "pool"}),
+        ('"panel installation" -garage', set()),
+        ('-solar -"certificate of occupancy"', {"roof", "pool"}),
         ("in-ground", {"pool"}),
         ("   ", {"solar", "roof", "pool", "chicago"}),  # blank: no text filter
         ("zeppelin", set()),

@@ -27,13 +27,13 @@ from permitdb.store.permit_numbers import (
     last_successful_sync,
 )
 from permitdb.store.permits import (
-    PermitKeyset,
     PermitQuery,
     count_permits,
     get_permit,
     get_permits,
     search_permits,
 )
+from permitdb.store.sorts import PermitKeyset
 
 MissReason = Literal[
     "ambiguous", "permit_not_found", "jurisdiction_not_supported", "jurisdiction_not_found"

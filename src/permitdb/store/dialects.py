@@ -3,7 +3,8 @@
 Everything else in ``store`` writes portable SQLAlchemy Core. What lives here: column type
 variants, index options, engine setup (SQLite pragmas and transactions), upsert syntax,
 full-text search (FTS5 external-content table vs a generated ``tsvector`` column) and
-migration options. This module imports nothing from ``store`` so ``tables`` can use it.
+migration options. This module imports nothing from ``store`` but the pure ``fulltext``
+parser, so ``tables`` can use it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import UnaryExpression
+
+from permitdb.store import fulltext
+from permitdb.store.fulltext import FullTextQuery
 
 # none_as_null: a Python None is SQL NULL (so "IS NULL" works), not the JSON literal null.
 Json = JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
@@ -48,18 +52,26 @@ def is_sqlite(dialect: Dialect) -> bool:
     return dialect.name == "sqlite"
 
 
+# SQLite sorts NULLs first ascending and last descending, and cannot say otherwise in an index.
+_SQLITE_DEFAULT_NULLS: Final = {
+    operators.desc_op: operators.nulls_last_op,
+    operators.asc_op: operators.nulls_first_op,
+}
+
+
 @compiles(UnaryExpression, "sqlite")
 def _sqlite_unary(element: UnaryExpression[Any], compiler: SQLCompiler, **kw: Any) -> str:
-    """Drop NULLS LAST after DESC on SQLite, where it is the default order anyway.
+    """Drop NULLS LAST after DESC, and NULLS FIRST after ASC, on SQLite: its order anyway.
 
-    The permit listing's index is ``(issued_date DESC NULLS LAST, id DESC)`` so PostgreSQL can
-    walk it in listing order; SQLite rejects NULLS in CREATE INDEX but means the same without.
+    The listing indexes are ``(column DESC NULLS LAST, id DESC)`` so PostgreSQL can walk them
+    in either direction (store.sorts); SQLite rejects NULLS in CREATE INDEX, and an ORDER BY
+    that spells its default out would keep it from reading the index in order.
     """
     inner = element.element
     if (
-        element.modifier is operators.nulls_last_op
-        and isinstance(inner, UnaryExpression)
-        and inner.modifier is operators.desc_op
+        isinstance(inner, UnaryExpression)
+        and inner.modifier in _SQLITE_DEFAULT_NULLS
+        and element.modifier is _SQLITE_DEFAULT_NULLS[inner.modifier]
     ):
         return compiler.process(inner, **kw)
     return str(compiler.visit_unary(element, **kw))  # type: ignore[no-untyped-call]
@@ -150,55 +162,57 @@ def days_between(
 # --- full-text search -------------------------------------------------------------------------
 
 
-def fts5_query(query_text: str) -> str:
-    """The user's words as an FTS5 query: each token quoted (no operator injection), all ANDed."""
-    return " ".join('"' + token.replace('"', '""') + '"' for token in query_text.split())
-
-
-def _fts5_rowids(query_text: str) -> sa.Select[Any]:
-    match = sa.literal_column("permits_fts").op("MATCH")(fts5_query(query_text))
+def _fts5_rowids(expression: str) -> sa.Select[Any]:
+    match = sa.literal_column("permits_fts").op("MATCH")(expression)
     matching: sa.Select[Any] = sa.select(sa.literal_column("rowid")).select_from(
         sa.table("permits_fts")
     )
     return matching.where(match)
 
 
-def fulltext_is_common(conn: sa.Connection, query_text: str, wanted: int) -> bool:
+def fulltext_is_common(conn: sa.Connection, query: FullTextQuery, wanted: int) -> bool:
     """SQLite: whether so many permits match that a page is best read in listing order.
 
     Few matches: fetch them all by rowid and sort (cost grows with the matches). Many: walk
     the listing index and keep the rows whose seq is in the match set (cost grows with
     ``wanted`` × rows ÷ matches). Measured at 1M rows the two cross near 3,000 matches for a
     page of 101, i.e. about sqrt(wanted × rows ÷ 10); counting up to that bound reads only
-    that many rowids from the FTS index, well under a millisecond. PostgreSQL needs no hint:
+    that many rowids from the FTS index, well under a millisecond. A query of exclusions only
+    is always read in listing order (most rows lack any one word). PostgreSQL needs no hint:
     its statistics on ``search_vector`` let the planner make this choice itself.
     """
-    if not is_sqlite(conn.dialect) or not query_text.split():
+    if not is_sqlite(conn.dialect) or query.is_empty:
         return False
+    if not query.required:
+        return True
     rows = conn.execute(sa.text("SELECT max(seq) FROM permits")).scalar() or 0
     bound = max(100, isqrt(wanted * rows // 10))
-    matches = conn.execute(
-        sa.select(sa.func.count()).select_from(_fts5_rowids(query_text).limit(bound).subquery())
-    ).scalar_one()
+    matching = _fts5_rowids(fulltext.fts5_expression(query)).limit(bound).subquery()
+    matches = conn.execute(sa.select(sa.func.count()).select_from(matching)).scalar_one()
     return bool(matches >= bound)
 
 
 def fulltext_match(
-    dialect: Dialect, query_text: str, *, common: bool = False
+    dialect: Dialect, query: FullTextQuery, *, common: bool = False
 ) -> sa.ColumnElement[bool]:
-    """Permits whose description, number, address or contractor match every word.
+    """Permits whose description, number, address or contractor match ``query``.
 
     ``common`` (from :func:`fulltext_is_common`) makes SQLite test membership in the match set
     row by row instead of looking the matches up by rowid, so the planner walks an index in
     listing order and stops at the page's end rather than sorting every match.
     """
-    if not query_text.split():
-        return sa.false()
+    if query.is_empty:
+        return sa.true()
     if is_sqlite(dialect):
         # unary "+" is SQLite's documented way to keep a term from driving an index lookup
         seq: sa.ColumnClause[Any] = sa.literal_column("+permits.seq" if common else "permits.seq")
-        return seq.in_(_fts5_rowids(query_text))
-    tsquery = sa.func.websearch_to_tsquery(sa.literal_column("'english'::regconfig"), query_text)
+        if query.required:
+            return seq.in_(_fts5_rowids(fulltext.fts5_expression(query)))
+        # FTS5 has no unary NOT: "without solar" is "not among the rows with solar"
+        return seq.not_in(_fts5_rowids(fulltext.fts5_excluded(query)))
+    tsquery = sa.func.to_tsquery(
+        sa.literal_column("'english'::regconfig"), fulltext.tsquery_text(query)
+    )
     return sa.literal_column("permits.search_vector").bool_op("@@")(tsquery)
 
 

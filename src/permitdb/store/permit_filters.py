@@ -17,8 +17,9 @@ from typing import Final
 
 import sqlalchemy as sa
 
-from permitdb.store import dialects
+from permitdb.store import dialects, fulltext
 from permitdb.store.parcels import PARCEL, no_permit_behind
+from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.store.tables import permit_tags, permits
 
 # Metres per degree of latitude; a degree of longitude is this times cos(latitude).
@@ -84,7 +85,7 @@ class PermitQuery:
     max_construction_days: int | None = None
     min_total_days: int | None = None
     max_total_days: int | None = None
-    q: str | None = None  # full text over description, number, address, contractor
+    q: str | None = None  # store.fulltext syntax over description, number, address, contractor
     has_contractor: bool | None = None
     contractor: str | None = None  # case-insensitive substring of contractor_name
     contractor_license: str | None = None  # exact, case-insensitive
@@ -93,7 +94,9 @@ class PermitQuery:
     parcel_id: str | None = None
     address_key: str | None = None
     updated_since: datetime | None = None
+    sort: PermitSort = DEFAULT_SORT
     limit: int = 100
+    offset: int = 0  # rows skipped before the page (ad-hoc browsing; cursors scale better)
 
 
 def permit_filters(
@@ -141,8 +144,9 @@ def permit_filters(
         where.append(_has_tag(*query.tags_any))
     if query.exclude_tags:
         where.append(~_has_tag(*query.exclude_tags))
-    if query.q and query.q.strip():
-        where.append(dialects.fulltext_match(dialect, query.q, common=common_text))
+    words = parsed_text(query)
+    if not words.is_empty:
+        where.append(dialects.fulltext_match(dialect, words, common=common_text))
     if query.has_contractor is not None:
         named = sa.func.coalesce(sa.func.trim(c.contractor_name), "") != ""
         where.append(named if query.has_contractor else ~named)
@@ -160,6 +164,11 @@ def permit_filters(
             )
         )
     return where
+
+
+def parsed_text(query: PermitQuery) -> fulltext.FullTextQuery:
+    """``q`` parsed; :class:`fulltext.FullTextSyntaxError` when it cannot be."""
+    return fulltext.parse(query.q) if query.q else fulltext.FullTextQuery()
 
 
 def city_key(city: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
 from typing import Any, Final
 
@@ -20,8 +20,9 @@ from permitdb.store import dialects
 
 # re-exported: the query is the input of this module's searches, so callers import it here
 from permitdb.store.permit_filters import PermitQuery as PermitQuery
-from permitdb.store.permit_filters import permit_filters
-from permitdb.store.tables import LISTING_ORDER, permit_tags, permits
+from permitdb.store.permit_filters import parsed_text, permit_filters
+from permitdb.store.sorts import PermitKeyset, keyset_of, ranges_after, scan_order
+from permitdb.store.tables import permit_tags, permits
 
 PERMIT_COLUMNS: Final = tuple(permits.c[name] for name in FIELD_NAMES)
 # Stamped by the store, never taken from the record; an update keeps first_seen_at.
@@ -38,14 +39,6 @@ class UpsertCounts:
     inserted: int
     updated: int
     unchanged: int
-
-
-@dataclass(frozen=True, slots=True)
-class PermitKeyset:
-    """Where a listing page ended, in listing order (issued_date DESC NULLS LAST, id DESC)."""
-
-    issued_date: date | None
-    id: str
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -143,57 +136,49 @@ def row_to_record(row: sa.Row[Any]) -> PermitRecord:
     return PermitRecord(*row)
 
 
-def _ranges_after(after: PermitKeyset | None) -> list[sa.ColumnElement[bool]]:
-    """What follows ``after`` in listing order, as ranges each read straight off the index.
-
-    One OR over "earlier date, same date and smaller id, or no date" would be the same set, but
-    neither engine reads an OR as one index range, so deep pages would rescan from the top.
-    """
-    issued, permit_id = permits.c.issued_date, permits.c.id
-    if after is None:
-        return [sa.true()]
-    if after.issued_date is None:
-        return [sa.and_(issued.is_(None), permit_id < after.id)]
-    return [
-        sa.and_(
-            issued <= after.issued_date,
-            sa.or_(issued < after.issued_date, permit_id < after.id),
-        ),
-        issued.is_(None),
-    ]
+def _count(conn: Connection, where: Sequence[sa.ColumnElement[bool]], cap: int) -> int:
+    """Permits matching ``where``, counted up to ``cap``: never more rows read than that."""
+    matching = sa.select(sa.literal(1)).select_from(permits).where(*where).limit(cap)
+    return int(
+        conn.execute(sa.select(sa.func.count()).select_from(matching.subquery())).scalar_one()
+    )
 
 
 def search_permits(
     conn: Connection, query: PermitQuery, *, after: PermitKeyset | None = None
 ) -> tuple[list[PermitRecord], PermitKeyset | None]:
-    """One page in listing order, and the keyset to continue from (None on the last page)."""
+    """One page in ``query.sort`` order, and the keyset to continue from (None on the last page).
+
+    ``query.offset`` rows are skipped first. The listing is read as ranges (store.sorts); an
+    offset that runs past a range is carried into the next one, less the rows it skipped there.
+    """
     wanted = query.limit + 1  # one more than a page tells whether another page exists
-    common_text = query.q is not None and dialects.fulltext_is_common(conn, query.q, wanted)
-    listing = sa.select(*PERMIT_COLUMNS).where(
-        *permit_filters(conn.dialect, query, common_text=common_text)
-    )
+    common_text = dialects.fulltext_is_common(conn, parsed_text(query), wanted + query.offset)
+    where = permit_filters(conn.dialect, query, common_text=common_text)
     rows: list[sa.Row[Any]] = []
-    for bound in _ranges_after(after):
-        statement = listing.where(bound).order_by(*LISTING_ORDER).limit(wanted - len(rows))
-        rows.extend(conn.execute(statement))
+    skip = query.offset
+    for bound in ranges_after(query.sort, after):
+        statement = (
+            sa.select(*PERMIT_COLUMNS)
+            .where(*where, bound)
+            .order_by(*scan_order(query.sort))
+            .limit(wanted - len(rows))
+        )
+        found = list(conn.execute(statement.offset(skip) if skip else statement))
+        rows.extend(found)
         if len(rows) >= wanted:
             break
+        # rows found: the offset ended inside this range; none: the range was shorter than it
+        skip = 0 if found or not skip else skip - _count(conn, [*where, bound], skip)
     records = [row_to_record(row) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
         return records, None
-    last = records[-1]
-    return records, PermitKeyset(issued_date=last.issued_date, id=last.id)
+    return records, keyset_of(query.sort, records[-1])
 
 
 def count_permits(conn: Connection, query: PermitQuery, *, cap: int = 10_000) -> tuple[int, bool]:
     """(count, is_exact): counting stops after ``cap`` + 1 rows, so it never scans everything."""
-    matching = (
-        sa.select(sa.literal(1))
-        .select_from(permits)
-        .where(*permit_filters(conn.dialect, query))
-        .limit(cap + 1)
-    )
-    counted = conn.execute(sa.select(sa.func.count()).select_from(matching.subquery())).scalar_one()
+    counted = _count(conn, permit_filters(conn.dialect, query), cap + 1)
     return min(counted, cap), counted <= cap
 
 

@@ -186,6 +186,9 @@ Index("ix_permits_jurisdiction_issued_date_id", permits.c.jurisdiction, *LISTING
 Index("ix_permits_zip_issued_date_id", permits.c.zip, *LISTING_ORDER)
 Index("ix_permits_county_fips", permits.c.county_fips)
 Index("ix_permits_latitude_longitude", permits.c.latitude, permits.c.longitude)
+# The other sort= orders (store.sorts): one index each, read forwards or backwards.
+for _column in ("applied_date", "finaled_date", "valuation", "updated_at"):
+    Index(f"ix_permits_{_column}_id", permits.c[_column].desc().nulls_last(), permits.c.id.desc())
 
 # One row per (permit, tag): a portable, indexable way to filter by tag on both engines.
 permit_tags = Table(

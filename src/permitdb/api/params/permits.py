@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from permitdb.api.errors import InvalidParameter
 from permitdb.api.params.geography import county_codes, parse_bbox, parse_near, polygon_rings
 from permitdb.api.schemas.permits import field_paths
+from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.store.permits import PermitQuery
+from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, StatusPhase, Tag
 
 RecordClassParam = RecordClass | Literal["all"]
@@ -32,6 +34,7 @@ R = TypeVar("R")
 # Repeatable filters take at most this many values; a longer list belongs in a POST body.
 MAX_VALUES = 100
 MAX_IDS = 50
+MAX_OFFSET = 10_000  # deeper than this, an offset page costs what the rows before it cost
 PermitId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 # What a batch by id may be combined with: output options, not filters or paging
 WITH_IDS = frozenset({"id", "include_raw", "fields"})
@@ -95,7 +98,9 @@ class PermitFilters(BaseModel):
         None, description="Exact permit number", examples=["2026-000001 EP"]
     )
     q: Text | None = Field(
-        None, description="Full-text search (syntax: docs/api.md)", examples=["solar battery"]
+        None,
+        description='Full text: words (all must match), "a phrase", a OR b, -word, prefix*',
+        examples=["solar batt* -roof"],
     )
     # dates
     filed_from: date | None = Field(
@@ -186,7 +191,15 @@ class PermitFilters(BaseModel):
         examples=[["b3f1c2d4e5a6978812345678"]],
     )
     # the page
+    sort: PermitSort = Field(
+        DEFAULT_SORT,
+        description="Order (NULLs last, ties by id); default issued_desc",
+        examples=["valuation_desc"],
+    )
     limit: int = Field(100, ge=1, le=1000, description="Page size", examples=[100])
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description="Rows to skip; not with cursor", examples=[0]
+    )
     cursor: str | None = Field(None, max_length=1000, description="next_cursor of the last page")
     include_count: bool = Field(False, description="Add total (capped at 10,000)")
     include_raw: bool = Field(False, description="Add each record's raw source")
@@ -308,7 +321,7 @@ SAME_NAMES = (
     *(name for pair in RANGES for name in pair),
     *("address_key", "parcel_id", "status_raw", "permit_type", "permit_type_contains"),
     *("permit_number", "q", "has_contractor", "contractor", "contractor_license", "owner"),
-    "limit",
+    *("sort", "limit", "offset"),
 )
 
 
@@ -326,6 +339,17 @@ def _checked_ids(filters: PermitFilters, location: Location) -> tuple[str, ...]:
 def to_search(filters: PermitFilters, location: Location = "query") -> PermitSearch:
     """Check what one field cannot check alone, and build the store's query."""
     ids = _checked_ids(filters, location)
+    if filters.offset and filters.cursor:
+        message = (
+            "offset cannot be combined with cursor; drop offset, the cursor already continues "
+            "the listing"
+        )
+        raise invalid("offset", message, "offset_with_cursor", location)
+    if filters.q is not None:
+        try:
+            parse(filters.q)
+        except FullTextSyntaxError as exc:
+            raise invalid("q", str(exc), "full_text_syntax", location) from exc
     for low_name, high_name in RANGES:
         _ordered(filters, low_name, high_name, location)
     include_tags, exclude_tags = _parsed("tags", location, _tag_list, filters.tags)

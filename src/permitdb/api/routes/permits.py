@@ -95,9 +95,10 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
 def list_permits(
     key: PermitsRead, state: State, search: Annotated[PermitSearch, Depends(permit_search)]
 ) -> OrjsonResponse:
-    """Permits matching every filter, newest issue date first (no issue date last).
+    """Permits matching every filter, in ``sort`` order (newest issue date first by default).
 
-    Page with ``next_cursor``: pages stay consistent while new permits arrive. With ``id``
+    Page with ``next_cursor``: pages stay consistent while new permits arrive. ``offset``
+    (up to 10,000) is for browsing; its page carries a ``next_cursor`` as well. With ``id``
     (repeatable, up to 50, no filters): those permits in the order asked, and ``not_found``.
     """
     return _page(state, key, search)

@@ -223,7 +223,8 @@ class TotalCount(Schema):
 
 class PermitPage(Schema):
     data: list[Permit] = Field(
-        description="Permits, newest issue date first (with id: in the order asked, each once)"
+        description="Permits in the order of sort (default: newest issue date first); with id: "
+        "in the order asked, each once"
     )
     returned: int = Field(description="Number of items in data")
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
