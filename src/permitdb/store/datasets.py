@@ -197,3 +197,7 @@ def jurisdiction_stats(conn: Connection) -> list[JurisdictionStats]:
         JurisdictionStats(platforms=tuple(sorted(platforms[slug])), **entry)
         for slug, entry in stats.items()
     ]
+
+
+def registered_slugs(conn: Connection) -> list[str]:
+    return list(conn.execute(sa.select(datasets.c.slug).order_by(datasets.c.slug)).scalars())

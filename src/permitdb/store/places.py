@@ -58,6 +58,11 @@ def group_counts(
     return [tuple(row) for row in conn.execute(statement)]
 
 
+def value_counts(conn: Connection, column: str, scope: Scope = Scope()) -> dict[Any, int]:
+    """Records per distinct non-null value of one column."""
+    return {row[0]: row[1] for row in group_counts(conn, [column], scope)}
+
+
 def tag_counts(conn: Connection, scope: Scope = Scope()) -> list[tuple[str, int]]:
     """``(tag, records)`` per tag on at least one record in ``scope``."""
     statement = sa.select(permit_tags.c.tag, sa.func.count()).group_by(permit_tags.c.tag)

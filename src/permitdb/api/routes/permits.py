@@ -11,33 +11,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from permitdb.api.auth import PermitsRead
+from permitdb.api.auth import AUTH_ERRORS, PermitsRead
 from permitdb.api.cursors import decode_cursor, encode_cursor
-from permitdb.api.errors import (
-    InsufficientScope,
-    InvalidApiKey,
-    InvalidCursor,
-    MissingApiKey,
-    PermitNotFound,
-    ServiceUnavailable,
-    error_responses,
-)
+from permitdb.api.errors import InvalidCursor, PermitNotFound, UnknownJurisdiction, error_responses
 from permitdb.api.params.permits import PermitSearch, permit_search
+from permitdb.api.params.places import check_jurisdictions
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
 from permitdb.api.state import State
 from permitdb.services import permits as permit_service
+from permitdb.services import places
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
-
-_AUTH_ERRORS = (MissingApiKey, InvalidApiKey, InsufficientScope, ServiceUnavailable)
 
 
 @router.get(
     "",
     response_model=PermitPage,
     summary="Search permits",
-    responses=error_responses(*_AUTH_ERRORS, InvalidCursor),
+    responses=error_responses(*AUTH_ERRORS, InvalidCursor, UnknownJurisdiction),
 )
 def list_permits(
     _key: PermitsRead,
@@ -46,8 +38,12 @@ def list_permits(
 ) -> OrjsonResponse:
     """Permits matching every filter, newest issue date first (no issue date last).
 
-    Page with ``next_cursor``: pages stay consistent while new permits arrive.
+    Page with ``next_cursor``: pages stay consistent while new permits arrive. An unknown
+    jurisdiction slug is a 422; an empty page whose state, city or zip matches nothing stored
+    carries a ``hint`` (looked for only then, so other pages pay nothing for it).
     """
+    if search.query.jurisdiction:
+        check_jurisdictions(state, search.query.jurisdiction)
     secret = state.settings.secret_key.get_secret_value()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
     page = permit_service.search(
@@ -62,6 +58,9 @@ def list_permits(
     if page.total is not None:
         value, exact = page.total
         body["total"] = {"value": value, "relation": "eq" if exact else "gte"}
+    hint = None if page.records else places.geography_hint(state.engine, state.counts, search.query)
+    if hint is not None:
+        body["hint"] = {"message": hint.message, "browse": hint.browse, "nearest": hint.nearest}
     return OrjsonResponse(body)
 
 
@@ -69,7 +68,7 @@ def list_permits(
     "/{permit_id}",
     response_model=Permit,
     summary="Get one permit, with its raw source record",
-    responses=error_responses(*_AUTH_ERRORS, PermitNotFound),
+    responses=error_responses(*AUTH_ERRORS, PermitNotFound),
 )
 def read_permit(
     _key: PermitsRead,

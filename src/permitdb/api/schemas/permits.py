@@ -146,11 +146,22 @@ class TotalCount(Schema):
     relation: Literal["eq", "gte"] = Field(description="eq: exact; gte: at least value")
 
 
+class GeographyHint(Schema):
+    message: str = Field(description="Which filter value matches nothing stored, and what to do")
+    browse: str = Field(description="The browse endpoint listing that filter's stored values")
+    nearest: list[str] = Field(description="Stored values closest to the one given, closest first")
+
+
 class PermitPage(Schema):
     data: list[Permit] = Field(description="Permits, newest issue date first")
     returned: int = Field(description="Number of items in data")
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
     total: TotalCount | None = Field(None, description="Only with include_count=true")
+    hint: GeographyHint | None = Field(
+        None,
+        description="Only on an empty page whose state, city or zip matches no stored record "
+        "(a misspelling such as city=Brookyln): where to look the value up",
+    )
 
 
 def _days(start: date | None, end: date | None) -> int | None:
