@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench.browse_bench import BROWSE, BROWSE_LABELS, browse_load
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.dialects import fts5_query
@@ -31,12 +32,13 @@ from permitdb.store.permits import PermitKeyset, PermitQuery, get_permit, search
 STATE: Final = "TX"
 WINDOW_DAYS: Final = 90
 TERMS: Final = ("solar", "roof", "heat pump", "water heater", "pool")
-QUERIES: Final = ("search", "by id", "full text")
+QUERIES: Final = ("search", "by id", "full text", *BROWSE)
 PATHS: Final = ("API", "store", "raw SQL")
 QUERY_LABELS: Final = {
     "search": "state + issued window, limit 100, next_cursor",
     "by id": "one permit by id",
     "full text": f"q = {' / '.join(TERMS)}, limit 100",
+    **BROWSE_LABELS,
 }
 
 COLUMNS: Final = ", ".join(FIELD_NAMES)
@@ -262,6 +264,8 @@ def cells(concurrency: tuple[int, ...]) -> Iterator[Cell]:
 
 def load_for(cell: Cell, engine: Engine, base_url: str, key: str, params: Params) -> Load[Any]:
     """The work of one cell; ``engine`` is the one the store and raw SQL paths query through."""
+    if cell.query in BROWSE:
+        return browse_load(cell.path, cell.query, engine, base_url, key)
     if cell.path == "API":
         return api_load(base_url, key, params, cell.query)
     if cell.path == "store":
