@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -113,6 +113,17 @@ def test_freshness_per_dataset_shows_a_failed_one_beside_a_good_one(
     # the jurisdiction's own figures: its latest run failed, its newest good sync stays
     assert body["last_run"]["status"] == "failed"
     assert body["last_successful_sync"] == "2026-03-01T12:03:00+00:00"
+
+
+def test_a_recent_good_sync_is_not_stale(
+    two_dataset_client: TestClient, record_run: RecordRun
+) -> None:
+    recently = datetime.now(UTC) - timedelta(days=6)  # within SECOND's 7 days
+    record_run(SECOND.slug, "succeeded", finished=recently, catalog=[*CATALOG, SECOND])
+    body = two_dataset_client.get("/v1/jurisdictions/testville-ny").json()
+    (second,) = (d for d in body["datasets"] if d["slug"] == SECOND.slug)
+    assert second["stale"] is False
+    assert second["last_error"] is None
 
 
 def test_stats_break_a_jurisdiction_down(

@@ -11,16 +11,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from permitdb.api.schemas.places import (
-    CityItem,
-    ListPage,
-    PermitTypeItem,
-    PropertyClassItem,
-    StateItem,
-    StatusItem,
-    TagItem,
-    ZipItem,
-)
+from permitdb.api.schemas import places as lists
 from permitdb.vocabulary import PROPERTY_CLASSES, STATUSES, TAGS
 
 CheckError = Callable[..., dict[str, Any]]
@@ -41,30 +32,32 @@ SEEDS: list[dict[str, Any]] = [
     {"source_record_id": "5", "city": None, "zip": None, "permit_type": None, "tags": []},
 ]  # fmt: skip
 
-# endpoint -> (item model, SQL giving each item's key columns and count, the key columns)
+# endpoint -> (page model, SQL giving each item's key columns and count, the key columns)
 LISTS: dict[str, tuple[type[BaseModel], str, tuple[str, ...]]] = {
-    "/v1/states": (StateItem, "SELECT state, count(*) FROM permits GROUP BY state", ("state",)),
+    "/v1/states": (
+        lists.StateList, "SELECT state, count(*) FROM permits GROUP BY state", ("state",)
+    ),
     "/v1/cities": (
-        CityItem,
+        lists.CityList,
         "SELECT state, city, count(*) FROM permits WHERE city IS NOT NULL GROUP BY state, city",
         ("state", "city"),
     ),
     "/v1/zips": (
-        ZipItem,
+        lists.ZipList,
         "SELECT state, zip, count(*) FROM permits WHERE zip IS NOT NULL GROUP BY state, zip",
         ("state", "zip"),
     ),
-    "/v1/tags": (TagItem, "SELECT tag, count(*) FROM permit_tags GROUP BY tag", ("tag",)),
+    "/v1/tags": (lists.TagList, "SELECT tag, count(*) FROM permit_tags GROUP BY tag", ("tag",)),
     "/v1/statuses": (
-        StatusItem, "SELECT status, count(*) FROM permits GROUP BY status", ("status",)
+        lists.StatusList, "SELECT status, count(*) FROM permits GROUP BY status", ("status",)
     ),
     "/v1/property-classes": (
-        PropertyClassItem,
+        lists.PropertyClassList,
         "SELECT property_class, count(*) FROM permits GROUP BY property_class",
         ("property_class",),
     ),
     "/v1/permit-types": (
-        PermitTypeItem,
+        lists.PermitTypeList,
         "SELECT dataset, permit_type, count(*) FROM permits WHERE permit_type IS NOT NULL "
         "GROUP BY dataset, permit_type",
         ("dataset", "permit_type"),
@@ -98,7 +91,7 @@ def test_counts_equal_the_database(
 ) -> None:
     model, sql, key = LISTS[path]
     body = client.get(path, headers=auth).json()
-    ListPage[model].model_validate(body)  # type: ignore[valid-type]
+    model.model_validate(body)
     with engine.connect() as conn:
         expected = {tuple(row[:-1]): row[-1] for row in conn.execute(sa.text(sql))}
     listed = {tuple(item[k] for k in key): item["records"] for item in body["data"]}

@@ -19,14 +19,13 @@ from permitdb.api.paging import Item, Key, ListPaging, list_paging, page_body
 from permitdb.api.params.places import check_jurisdictions, jurisdiction_filter, state_filter
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.places import (
-    CityItem,
-    ListPage,
-    PermitTypeItem,
-    PropertyClassItem,
-    StateItem,
-    StatusItem,
-    TagItem,
-    ZipItem,
+    CityList,
+    PermitTypeList,
+    PropertyClassList,
+    StateList,
+    StatusList,
+    TagList,
+    ZipList,
 )
 from permitdb.api.state import ApiState, State
 from permitdb.services import places
@@ -57,9 +56,7 @@ def _page(
     return OrjsonResponse(body)
 
 
-@router.get(
-    "/states", response_model=ListPage[StateItem], summary="List covered states", responses=ERRORS
-)
+@router.get("/states", response_model=StateList, summary="List covered states", responses=ERRORS)
 def list_states(_key: PermitsRead, state: State, paging: Paging) -> OrjsonResponse:
     """Every state with a jurisdiction or a stored record, by USPS code."""
     items: list[Item] = [
@@ -79,9 +76,7 @@ def _places_page(
     return _page(state, items, paging, lambda i: (i["state"], i[column]), {"state": in_state})
 
 
-@router.get(
-    "/cities", response_model=ListPage[CityItem], summary="List stored cities", responses=ERRORS
-)
+@router.get("/cities", response_model=CityList, summary="List stored cities", responses=ERRORS)
 def list_cities(
     _key: PermitsRead, state: State, paging: Paging, in_state: StateFilter
 ) -> OrjsonResponse:
@@ -89,9 +84,7 @@ def list_cities(
     return _places_page(state, paging, "city", in_state)
 
 
-@router.get(
-    "/zips", response_model=ListPage[ZipItem], summary="List stored ZIP codes", responses=ERRORS
-)
+@router.get("/zips", response_model=ZipList, summary="List stored ZIP codes", responses=ERRORS)
 def list_zips(
     _key: PermitsRead, state: State, paging: Paging, in_state: StateFilter
 ) -> OrjsonResponse:
@@ -117,15 +110,13 @@ def _vocabulary_page(
     return _page(state, items, paging, lambda i: (i[column],))
 
 
-@router.get("/tags", response_model=ListPage[TagItem], summary="List tags", responses=ERRORS)
+@router.get("/tags", response_model=TagList, summary="List tags", responses=ERRORS)
 def list_tags(_key: PermitsRead, state: State, paging: Paging) -> OrjsonResponse:
     """Every tag of the vocabulary with its meaning, by name."""
     return _vocabulary_page(state, paging, "tag", TAG_MEANINGS)
 
 
-@router.get(
-    "/statuses", response_model=ListPage[StatusItem], summary="List statuses", responses=ERRORS
-)
+@router.get("/statuses", response_model=StatusList, summary="List statuses", responses=ERRORS)
 def list_statuses(_key: PermitsRead, state: State, paging: Paging) -> OrjsonResponse:
     """Every normalized status with its phase and meaning, by name."""
     return _vocabulary_page(state, paging, "status", STATUS_MEANINGS)
@@ -133,7 +124,7 @@ def list_statuses(_key: PermitsRead, state: State, paging: Paging) -> OrjsonResp
 
 @router.get(
     "/property-classes",
-    response_model=ListPage[PropertyClassItem],
+    response_model=PropertyClassList,
     summary="List property classes",
     responses=ERRORS,
 )
@@ -144,7 +135,7 @@ def list_property_classes(_key: PermitsRead, state: State, paging: Paging) -> Or
 
 @router.get(
     "/permit-types",
-    response_model=ListPage[PermitTypeItem],
+    response_model=PermitTypeList,
     summary="List raw permit types",
     responses=error_responses(*AUTH_ERRORS, InvalidCursor, UnknownJurisdiction),
 )

@@ -19,6 +19,8 @@ from permitdb.vocabulary import RECORD_CLASSES, PropertyClass, RecordClass, Stat
 
 
 class Licence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(description="The licence or terms the data is published under")
     url: str | None = Field(description="Where the terms are published, when known")
 

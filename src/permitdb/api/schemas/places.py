@@ -68,3 +68,32 @@ class PermitTypeItem(Schema):
         description="Tags the type alone earns (catalog value maps, then the general rules); "
         "a record may earn more from its description"
     )
+
+
+# Named lists, so /openapi.json (and clients generated from it) get plain names.
+class StateList(ListPage[StateItem]):
+    """Covered states, by USPS code."""
+
+
+class CityList(ListPage[CityItem]):
+    """Stored cities, by state then name."""
+
+
+class ZipList(ListPage[ZipItem]):
+    """Stored ZIP codes, by state then ZIP code."""
+
+
+class TagList(ListPage[TagItem]):
+    """Every tag, by name."""
+
+
+class StatusList(ListPage[StatusItem]):
+    """Every status, by name."""
+
+
+class PropertyClassList(ListPage[PropertyClassItem]):
+    """Every property class, by name."""
+
+
+class PermitTypeList(ListPage[PermitTypeItem]):
+    """Raw permit types, by dataset then type."""
