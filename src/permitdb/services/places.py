@@ -1,8 +1,8 @@
 """What the stored data covers, for the browse lists, and hints when a filter matches nothing.
 
 Every list comes whole from a ``CountCache`` (one GROUP BY per data version); the API pages it.
-The hint and the jurisdiction check read the same cached lists, and run only when they are
-needed: the hint on an empty page, the database check for a slug the catalog does not know.
+The hint reads the same cached lists, and only for an empty page; the jurisdiction check asks
+the database only about a slug the catalog does not list.
 """
 
 from __future__ import annotations
@@ -99,7 +99,6 @@ def permit_types(
     engine: Engine, cache: CountCache, catalog: Sequence[CatalogEntry], jurisdiction: str | None
 ) -> list[PermitTypeCount]:
     """Raw permit types per dataset, with the tags the type alone earns in that dataset."""
-
     value_maps = {entry.slug: entry.value_maps for entry in catalog}
 
     # classified inside the count, so the rules run once per data version, not per request
