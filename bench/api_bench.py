@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from math import isqrt
+from math import cos, isqrt, radians
 from typing import Any, Final
 
 import httpx
@@ -27,19 +27,22 @@ from bench.browse_bench import BROWSE, BROWSE_LABELS, browse_load
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.dialects import fts5_query
+from permitdb.store.permit_filters import METRES_PER_DEGREE, Near
 from permitdb.store.permits import PermitKeyset, PermitQuery, get_permit, search_permits
 
 STATE: Final = "TX"
 WINDOW_DAYS: Final = 90
 TERMS: Final = ("solar", "roof", "heat pump", "water heater", "pool")
-QUERIES: Final = ("search", "by id", "full text", *BROWSE)
+RADIUS_M: Final = 500.0
 PATHS: Final = ("API", "store", "raw SQL")
 QUERY_LABELS: Final = {
     "search": "state + issued window, limit 100, next_cursor",
     "by id": "one permit by id",
     "full text": f"q = {' / '.join(TERMS)}, limit 100",
+    "near": f"near = a stored permit's point, radius_m = {RADIUS_M:g}, limit 100",
     **BROWSE_LABELS,
 }
+QUERIES: Final = tuple(QUERY_LABELS)
 
 COLUMNS: Final = ", ".join(FIELD_NAMES)
 LISTING: Final = "ORDER BY issued_date DESC, id DESC LIMIT :wanted"
@@ -61,6 +64,13 @@ SQL_FULL_TEXT: Final = (
     f"SELECT {COLUMNS} FROM permits WHERE record_class = 'permit' AND {{seq}} IN "
     f"(SELECT rowid FROM permits_fts WHERE permits_fts MATCH :match) {LISTING}"
 )
+# The radius as the store asks it: the box around the point, then the planar distance.
+SQL_NEAR: Final = (
+    f"SELECT {COLUMNS} FROM permits WHERE record_class = 'permit' "
+    "AND latitude BETWEEN :south AND :north AND longitude BETWEEN :west AND :east "
+    "AND ((longitude - :lng) * :kx) * ((longitude - :lng) * :kx) "
+    f"+ ((latitude - :lat) * :ky) * ((latitude - :lat) * :ky) <= :r2 {LISTING}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +79,7 @@ class Params:
 
     ids: list[str]
     windows: list[tuple[date, date]]
+    points: list[tuple[float, float]]  # (lat, lng) of stored permits
     pages: int
     limit: int = 100
 
@@ -79,9 +90,13 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
         top = conn.execute(text("SELECT max(seq) FROM permits")).scalar_one() or 0
         seqs = rng.sample(range(1, top + 1), min(how_many, top))
         found = conn.execute(
-            text(f"SELECT id FROM permits WHERE seq IN ({', '.join(map(str, seqs))})")
-        )
+            text(
+                "SELECT id, latitude, longitude FROM permits "
+                f"WHERE seq IN ({', '.join(map(str, seqs))})"
+            )
+        ).all()
         ids = [row[0] for row in found]
+        points = [(row[1], row[2]) for row in found if row[1] is not None and row[2] is not None]
         low, high = conn.execute(
             text("SELECT min(issued_date), max(issued_date) FROM permits")
         ).one()
@@ -90,7 +105,7 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
     starts = [first + timedelta(days=rng.randrange(span)) for _ in range(how_many)]
     windows = [(start, start + timedelta(days=WINDOW_DAYS)) for start in starts]
     rng.shuffle(ids)
-    return Params(ids=ids, windows=windows, pages=pages)
+    return Params(ids=ids, windows=windows, points=points, pages=pages)
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -128,14 +143,20 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
             lambda: _get_json(client, f"/v1/permits/{permit_id}")
         )
 
-    def full_text(term: str) -> Task[httpx.Client]:
-        asked = {"q": term, "limit": params.limit}
+    def listing(asked: dict[str, Any]) -> Task[httpx.Client]:
         return lambda client, recorder: recorder.timed(
-            lambda: _get_json(client, "/v1/permits", asked)
+            lambda: _get_json(client, "/v1/permits", {**asked, "limit": params.limit})
         )
 
-    tasks = _tasks(params, query, search, by_id, full_text)
-    return Load(session, tasks, (RequestFailed, httpx.HTTPError))
+    tasks: dict[str, Callable[[], list[Task[httpx.Client]]]] = {
+        "search": lambda: [search(low, high) for low, high in params.windows],
+        "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
+        "full text": lambda: [listing({"q": term}) for term in TERMS],
+        "near": lambda: [
+            listing({"near": f"{lat},{lng}", "radius_m": RADIUS_M}) for lat, lng in params.points
+        ],
+    }
+    return Load(session, tasks[query](), (RequestFailed, httpx.HTTPError))
 
 
 # --- store and raw SQL -----------------------------------------------------------------------
@@ -167,12 +188,19 @@ def store_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
 
         return lambda engine, recorder: recorder.timed(lambda: fetch(engine))
 
-    def full_text(term: str) -> Task[Engine]:
-        wanted = PermitQuery(q=term, limit=params.limit)
+    def listing(wanted: PermitQuery) -> Task[Engine]:
         return lambda engine, recorder: recorder.timed(lambda: _store_search(engine, wanted, None))
 
-    tasks = _tasks(params, query, search, by_id, full_text)
-    return Load(lambda: nullcontext(engine), tasks, (RequestFailed, SQLAlchemyError))
+    tasks: dict[str, Callable[[], list[Task[Engine]]]] = {
+        "search": lambda: [search(low, high) for low, high in params.windows],
+        "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
+        "full text": lambda: [listing(PermitQuery(q=term, limit=params.limit)) for term in TERMS],
+        "near": lambda: [
+            listing(PermitQuery(near=Near(lat, lng, RADIUS_M), limit=params.limit))
+            for lat, lng in params.points
+        ],
+    }
+    return Load(lambda: nullcontext(engine), tasks[query](), (RequestFailed, SQLAlchemyError))
 
 
 def _store_search(
@@ -227,22 +255,31 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
 
         return lambda _engine, recorder: recorder.timed(fetch)
 
-    tasks = _tasks(params, query, search, by_id, full_text)
-    return Load(lambda: nullcontext(engine), tasks, (RequestFailed, SQLAlchemyError))
+    def near(lat: float, lng: float) -> Task[Engine]:
+        dlat = RADIUS_M / METRES_PER_DEGREE
+        kx = cos(radians(lat)) * METRES_PER_DEGREE
+        dlng = RADIUS_M / kx
+        bound = {
+            "lat": lat,
+            "lng": lng,
+            "kx": kx,
+            "ky": METRES_PER_DEGREE,
+            "r2": RADIUS_M**2,
+            "south": lat - dlat,
+            "north": lat + dlat,
+            "west": lng - dlng,
+            "east": lng + dlng,
+            "wanted": params.limit + 1,
+        }
+        return lambda _engine, recorder: recorder.timed(rows(SQL_NEAR, bound))
 
-
-def _tasks(
-    params: Params,
-    query: str,
-    search: Callable[[date, date], Task[Any]],
-    by_id: Callable[[str], Task[Any]],
-    full_text: Callable[[str], Task[Any]],
-) -> list[Task[Any]]:
-    if query == "search":
-        return [search(low, high) for low, high in params.windows]
-    if query == "by id":
-        return [by_id(permit_id) for permit_id in params.ids]
-    return [full_text(term) for term in TERMS]
+    tasks: dict[str, Callable[[], list[Task[Engine]]]] = {
+        "search": lambda: [search(low, high) for low, high in params.windows],
+        "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
+        "full text": lambda: [full_text(term) for term in TERMS],
+        "near": lambda: [near(lat, lng) for lat, lng in params.points],
+    }
+    return Load(lambda: nullcontext(engine), tasks[query](), (RequestFailed, SQLAlchemyError))
 
 
 # --- the whole section -----------------------------------------------------------------------

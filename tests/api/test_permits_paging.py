@@ -29,15 +29,17 @@ def seed(store: Store, count: int, prefix: str = "r") -> list[str]:
     return [r.id for r in records]
 
 
-def walk(client: TestClient, auth: dict[str, str], query: str) -> list[dict[str, Any]]:
+def walk(
+    client: TestClient, auth: dict[str, str], query: str, cursor: str | None = None
+) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
-    url = f"/v1/permits?{query}"
     while True:
+        url = f"/v1/permits?{query}" + (f"&cursor={cursor}" if cursor else "")
         body = client.get(url, headers=auth).json()
         seen.extend(body["data"])
-        if body["next_cursor"] is None:
+        cursor = body["next_cursor"]
+        if cursor is None:
             return seen
-        url = f"/v1/permits?{query}&cursor={body['next_cursor']}"
 
 
 def test_pages_cover_every_row_once_in_order(
@@ -64,7 +66,7 @@ def test_rows_inserted_between_pages_cause_no_repeats_or_gaps(
         {"source_record_id": "new-top", "issued_date": date(2027, 1, 1)},
         {"source_record_id": "new-old", "issued_date": date(2020, 1, 1)},
     )
-    rest = walk(client, auth, f"limit=5&cursor={first['next_cursor']}")
+    rest = walk(client, auth, "limit=5", first["next_cursor"])
     seen = [p["id"] for p in first["data"] + rest]
     assert len(seen) == len(set(seen))
     numbers = {p["source"]["record_id"] for p in first["data"] + rest}

@@ -75,7 +75,8 @@ def walk(client: TestClient, path: str, auth: dict[str, str], **params: Any) -> 
     items: list[Any] = []
     cursor = None
     while True:
-        response = client.get(path, params={**params, "cursor": cursor}, headers=auth)
+        paged = {**params, "cursor": cursor} if cursor else params
+        response = client.get(path, params=paged, headers=auth)
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["returned"] == len(body["data"]) <= params.get("limit", 100)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from permitdb.sources.http import HttpClient
 from permitdb.testing.portal import ReplayPortal, default_recordings_dir
 
 RECORDINGS = default_recordings_dir()
+# Platform envelopes around another city's real rows (each SOURCE.md says whose): tests of the
+# CKAN and CARTO connectors only, never in the bundled catalog or the demo.
+ENVELOPE_RECORDINGS = Path(__file__).parents[1] / "fixtures" / "recordings"
 
 
 @dataclass(frozen=True)

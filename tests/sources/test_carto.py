@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from replaying import RECORDINGS, StartReplay
+from replaying import ENVELOPE_RECORDINGS, StartReplay
 
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
@@ -30,7 +30,7 @@ def philadelphia(**overrides: Any) -> CatalogEntry:
 
 def recorded() -> list[dict[str, Any]]:
     features: list[dict[str, Any]] = json.loads(
-        (RECORDINGS / RECORDING).read_text(encoding="utf-8")
+        (ENVELOPE_RECORDINGS / RECORDING).read_text(encoding="utf-8")
     )["features"]
     return [{**f["properties"], GEOMETRY_KEY: f["geometry"]} for f in features]
 
@@ -41,7 +41,7 @@ def records(pages: list[Page]) -> list[dict[str, Any]]:
 
 def test_pages_read_every_row_once_with_its_geometry(replay: StartReplay) -> None:
     entry = philadelphia(page_size=5)
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     pages = list(CartoSource(entry, served.client).pages())
     assert [len(page.records) for page in pages] == [5, 5, 5, 2]
     assert [page.resume for page in pages] == [{"offset": n} for n in (5, 10, 15, 17)]
@@ -53,14 +53,14 @@ def test_pages_read_every_row_once_with_its_geometry(replay: StartReplay) -> Non
 
 def test_resuming_reads_exactly_the_rest(replay: StartReplay) -> None:
     entry = philadelphia(page_size=4)
-    source = CartoSource(entry, replay(entry).client)
+    source = CartoSource(entry, replay(entry, recordings_dir=ENVELOPE_RECORDINGS).client)
     everything = list(source.pages())
     assert records(list(source.pages(resume=everything[1].resume))) == records(everything[2:])
 
 
 def test_since_filters_on_the_cursor_and_count_agrees(replay: StartReplay) -> None:
     entry = philadelphia(page_size=3, cursor={"field": "permitissuedate", "kind": "datetime"})
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     source = CartoSource(entry, served.client)
     expected = [row for row in recorded() if row["permitissuedate"] >= "2026-09-10"]
     assert 0 < len(expected) < 17
@@ -78,7 +78,7 @@ def test_since_filters_on_the_cursor_and_count_agrees(replay: StartReplay) -> No
 
 def test_another_order_by_keeps_cartodb_id_as_tiebreak(replay: StartReplay) -> None:
     entry = philadelphia(page_size=6, source={"order_by": "permitissuedate"})
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     got = records(list(CartoSource(entry, served.client).pages()))
     expected = sorted(recorded(), key=lambda row: (row["permitissuedate"], row["cartodb_id"]))
     assert got == expected
@@ -87,7 +87,9 @@ def test_another_order_by_keeps_cartodb_id_as_tiebreak(replay: StartReplay) -> N
 
 def test_a_column_list_selects_those_properties(replay: StartReplay) -> None:
     entry = philadelphia(source={"columns": "cartodb_id, permitnumber, the_geom"})
-    got = records(list(CartoSource(entry, replay(entry).client).pages()))
+    got = records(
+        list(CartoSource(entry, replay(entry, recordings_dir=ENVELOPE_RECORDINGS).client).pages())
+    )
     assert got == [
         {k: row[k] for k in ("cartodb_id", "permitnumber", GEOMETRY_KEY)} for row in recorded()
     ]
@@ -104,7 +106,7 @@ def test_sql_errors_are_fatal_and_name_the_problem(
     replay: StartReplay, source: dict[str, str], problem: str
 ) -> None:
     entry = philadelphia()
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     wrong = philadelphia(source=source)
     with pytest.raises(FatalSourceError) as error:
         list(CartoSource(wrong, served.client).pages())

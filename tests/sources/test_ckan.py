@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from replaying import RECORDINGS, StartReplay
+from replaying import ENVELOPE_RECORDINGS, StartReplay
 
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
@@ -34,7 +34,7 @@ def boston(**overrides: Any) -> CatalogEntry:
 
 
 def recorded() -> list[dict[str, Any]]:
-    document = json.loads((RECORDINGS / RECORDING).read_text(encoding="utf-8"))
+    document = json.loads((ENVELOPE_RECORDINGS / RECORDING).read_text(encoding="utf-8"))
     rows: list[dict[str, Any]] = document["result"]["records"]
     return rows
 
@@ -47,7 +47,7 @@ def test_search_pages_follow_the_next_link_and_read_every_row_once(
     replay: StartReplay,
 ) -> None:
     entry = boston(page_size=5)
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     pages = list(CKANSource(entry, served.client).pages())
     assert [len(page.records) for page in pages] == [5, 5, 5, 5, 2]
     assert [page.resume for page in pages] == [{"offset": n} for n in (5, 10, 15, 20, 22)]
@@ -61,7 +61,7 @@ def test_search_pages_follow_the_next_link_and_read_every_row_once(
 
 def test_a_full_last_page_ends_at_total_without_another_request(replay: StartReplay) -> None:
     entry = boston(page_size=11)
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     pages = list(CKANSource(entry, served.client).pages())
     assert [len(page.records) for page in pages] == [11, 11]
     assert len(served.portal.requests) == 2  # total is 22: no empty third page
@@ -69,7 +69,7 @@ def test_a_full_last_page_ends_at_total_without_another_request(replay: StartRep
 
 def test_resuming_reads_exactly_the_rest(replay: StartReplay) -> None:
     entry = boston(page_size=4)
-    source = CKANSource(entry, replay(entry).client)
+    source = CKANSource(entry, replay(entry, recordings_dir=ENVELOPE_RECORDINGS).client)
     everything = list(source.pages())
     assert records(list(source.pages(resume=everything[2].resume))) == records(everything[3:])
     with pytest.raises(FatalSourceError, match="Restart the sync"):
@@ -78,7 +78,7 @@ def test_resuming_reads_exactly_the_rest(replay: StartReplay) -> None:
 
 def test_since_pages_datastore_search_sql_and_count_agrees(replay: StartReplay) -> None:
     entry = boston(page_size=3, cursor={"field": "issued_date", "kind": "datetime"})
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     source = CKANSource(entry, served.client)
     since = "2016-02-05 15:41:10"
     expected = [row for row in recorded() if row["issued_date"] >= since]
@@ -94,7 +94,7 @@ def test_since_pages_datastore_search_sql_and_count_agrees(replay: StartReplay) 
 
 def test_use_sql_pages_with_sql_in_the_catalog_sort_order(replay: StartReplay) -> None:
     entry = boston(page_size=10, source={"use_sql": True, "sort": "issued_date desc"})
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     got = records(list(CKANSource(entry, served.client).pages()))
     expected = sorted(recorded(), key=lambda row: row["_id"])
     expected.sort(key=lambda row: row["issued_date"], reverse=True)
@@ -106,7 +106,7 @@ def test_use_sql_pages_with_sql_in_the_catalog_sort_order(replay: StartReplay) -
 
 def test_an_unknown_resource_is_fatal_and_says_what_to_fix(replay: StartReplay) -> None:
     entry = boston()
-    served = replay(entry)
+    served = replay(entry, recordings_dir=ENVELOPE_RECORDINGS)
     wrong = boston(source={"resource_id": "00000000-0000-0000-0000-000000000000"})
     with pytest.raises(FatalSourceError, match="dataset id or URL in the catalog entry is wrong"):
         list(CKANSource(wrong, served.client).pages())
@@ -115,7 +115,11 @@ def test_an_unknown_resource_is_fatal_and_says_what_to_fix(replay: StartReplay) 
 def test_an_unknown_cursor_column_is_fatal_and_names_it(replay: StartReplay) -> None:
     entry = boston(cursor={"field": "issue_date", "kind": "datetime"})
     with pytest.raises(FatalSourceError) as error:
-        list(CKANSource(entry, replay(entry).client).pages(since="2016-02-01"))
+        list(
+            CKANSource(entry, replay(entry, recordings_dir=ENVELOPE_RECORDINGS).client).pages(
+                since="2016-02-01"
+            )
+        )
     assert "HTTP 409" in str(error.value)
     assert "issue_date" in str(error.value)
     assert "does not exist" in str(error.value)

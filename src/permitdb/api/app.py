@@ -62,6 +62,8 @@ def create_app(
         docs_url="/docs",
         redoc_url=None,
         default_response_class=OrjsonResponse,
+        # /v1/permits/ answers a 404 envelope naming /v1/permits, not an empty 307
+        redirect_slashes=False,
         dependencies=[Depends(reject_unknown_parameters)],
     )
     app.state.permitdb = ApiState(

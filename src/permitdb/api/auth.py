@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Final
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
@@ -29,10 +29,15 @@ from permitdb.api.errors import (
     ServiceUnavailable,
 )
 from permitdb.api.keys import hash_api_key, is_well_formed
+from permitdb.api.params.strict import REQUIRES_KEY, check_query
 from permitdb.api.state import State
 from permitdb.store.api_keys import ApiKeyRow, find_active_key, touch_api_key
 
-SCOPES: Final = ("permits:read",)
+# people:read adds person-level fields (owner, applicant) and the owner filter; a key has it
+# only when created with it explicitly.
+SCOPES: Final = ("permits:read", "people:read")
+DEFAULT_SCOPES: Final = ("permits:read",)
+PEOPLE_SCOPE: Final = "people:read"
 TOUCH_INTERVAL: Final = timedelta(minutes=1)
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer pdb_live_…")
@@ -71,7 +76,7 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRow]]:
     """A dependency that admits an active key holding ``scope`` and returns its row."""
 
     async def dependency(
-        state: State, key: Annotated[str | None, Depends(presented_key)]
+        request: Request, state: State, key: Annotated[str | None, Depends(presented_key)]
     ) -> ApiKeyRow:
         if not key:
             raise MissingApiKey()
@@ -96,8 +101,10 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRow]]:
         if not _used_recently(row, now):
             await run_in_threadpool(_touch, state.engine, row.id, now)
             row = state.keys.touched(key_hash, row, now)
+        check_query(request)  # only now: a caller without a key learns that first
         return row
 
+    setattr(dependency, REQUIRES_KEY, True)
     return dependency
 
 

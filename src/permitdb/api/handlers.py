@@ -55,6 +55,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     path = request.url.path
     if exc.status_code == 404:
         message = f"No endpoint at {path}. See /docs for the list of endpoints."
+        if len(path) > 1 and path.endswith("/"):
+            message = f"No endpoint at {path}: drop the trailing slash ({path.rstrip('/')})."
         return error_response(NotFound(message), request_id)
     if exc.status_code == 405:
         allowed = (exc.headers or {}).get("Allow", "")

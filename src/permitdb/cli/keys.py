@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from permitdb.api.auth import SCOPES
+from permitdb.api.auth import DEFAULT_SCOPES, SCOPES
 from permitdb.api.keys import generate_api_key, hash_api_key, key_prefix
 from permitdb.cli.console import console, engine, fail, settings
 from permitdb.store.api_keys import insert_api_key, list_api_keys, revoke_api_key
@@ -37,14 +37,17 @@ def create_key(*, name: str, scopes: list[str], quota: int | None, is_demo: bool
 def create(
     name: Annotated[str, typer.Option(help="Who or what the key is for")],
     scope: Annotated[
-        list[str] | None, typer.Option(help=f"Repeatable; one of: {', '.join(SCOPES)}")
+        list[str] | None,
+        typer.Option(
+            help=f"Repeatable; one of: {', '.join(SCOPES)} (default: {', '.join(DEFAULT_SCOPES)})"
+        ),
     ] = None,
     quota: Annotated[
         int | None, typer.Option(min=1, help="Monthly request quota, recorded with the key")
     ] = None,
 ) -> None:
     """Create a key and print it once."""
-    scopes = list(dict.fromkeys(scope or SCOPES))
+    scopes = list(dict.fromkeys(scope or DEFAULT_SCOPES))
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         fail(f"unknown scope {', '.join(unknown)}; use one of: {', '.join(SCOPES)}.")

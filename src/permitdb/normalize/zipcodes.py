@@ -39,3 +39,9 @@ def lookup(zip_code: str) -> ZipPlace | None:
 @cache
 def _fips() -> AddFIPS:
     return AddFIPS()
+
+
+def county_fips(name: str, state: str) -> str | None:
+    """The 5-digit FIPS of a county named in ``state`` ("Travis", "travis county"), or None."""
+    fips = _fips().get_county_fips(name, state=state)
+    return str(fips) if fips else None

@@ -18,7 +18,7 @@ from permitdb.catalog.model import CatalogEntry, ValueMaps
 from permitdb.normalize.classify import classify
 from permitdb.services.counts import CountCache
 from permitdb.store import places as store
-from permitdb.store.permits import PermitQuery
+from permitdb.store.permit_filters import PermitQuery, city_key
 from permitdb.store.places import Scope
 
 PlaceColumn = Literal["city", "zip"]
@@ -152,7 +152,7 @@ def unknown_jurisdictions(
 
 
 def geography_hint(engine: Engine, cache: CountCache, query: PermitQuery) -> Hint | None:
-    """For an empty page: the first of state, city, zip whose value no stored record has.
+    """For an empty page: the first state, city or zip value that no stored record has.
 
     A city is looked for within the asked state, so ``city=Austin&state=NY`` names New York's
     cities. None when every value exists (the other filters emptied the page).
@@ -161,17 +161,19 @@ def geography_hint(engine: Engine, cache: CountCache, query: PermitQuery) -> Hin
         held = {s.state for s in states(engine, cache) if s.records}
         if query.state not in held:
             return _hint("state", query.state, "/v1/states", held)
-    place_filters: tuple[tuple[PlaceColumn, str | None, str], ...] = (
+    place_filters: tuple[tuple[PlaceColumn, tuple[str, ...], str], ...] = (
         ("city", query.city, "/v1/cities"),
         ("zip", query.zip, "/v1/zips"),
     )
-    for column, value, browse in place_filters:
-        if not value:
+    for column, values, browse in place_filters:
+        if not values:
             continue
         held = {p.name for p in stored_places(engine, cache, column, query.state)}
-        if value.lower() not in {name.lower() for name in held}:
-            scoped = f"{browse}?state={query.state}" if query.state else browse
-            return _hint(column, value, scoped, held)
+        keys = {city_key(name) for name in held}
+        for value in values:
+            if city_key(value) not in keys:
+                scoped = f"{browse}?state={query.state}" if query.state else browse
+                return _hint(column, value, scoped, held)
     return None
 
 

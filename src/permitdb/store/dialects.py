@@ -135,6 +135,18 @@ def insert_or_ignore(
     )
 
 
+# --- date arithmetic -------------------------------------------------------------------------
+
+
+def days_between(
+    dialect: Dialect, start: sa.ColumnElement[Any], end: sa.ColumnElement[Any]
+) -> sa.ColumnElement[int]:
+    """Whole days from ``start`` to ``end`` (NULL when either is); dates are ISO text on SQLite."""
+    if is_sqlite(dialect):
+        return sa.cast(sa.func.julianday(end) - sa.func.julianday(start), Integer)
+    return sa.cast(end - start, Integer)
+
+
 # --- full-text search -------------------------------------------------------------------------
 
 

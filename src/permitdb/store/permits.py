@@ -1,11 +1,13 @@
-"""Permit queries: the page upsert ingest writes and the searches ``api/routes/permits`` reads."""
+"""Permit queries: the page upsert ingest writes and the searches ``services/permits`` runs.
+
+What a search may ask, and its WHERE clauses, live in ``permit_filters``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from itertools import islice
 from typing import Any, Final
 
@@ -14,7 +16,10 @@ from sqlalchemy import Connection
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
 from permitdb.store import dialects
-from permitdb.store.parcels import PARCEL, no_permit_behind
+
+# re-exported: the query is the input of this module's searches, so callers import it here
+from permitdb.store.permit_filters import PermitQuery as PermitQuery
+from permitdb.store.permit_filters import permit_filters
 from permitdb.store.tables import LISTING_ORDER, permit_tags, permits
 
 PERMIT_COLUMNS: Final = tuple(permits.c[name] for name in FIELD_NAMES)
@@ -32,39 +37,6 @@ class UpsertCounts:
     inserted: int
     updated: int
     unchanged: int
-
-
-@dataclass(frozen=True, slots=True)
-class PermitQuery:
-    """Filters of the permit listing; an empty tuple or None means "any"."""
-
-    state: str | None = None
-    city: str | None = None
-    zip: str | None = None
-    jurisdiction: tuple[str, ...] = ()
-    record_class: tuple[str, ...] = ("permit",)  # () = all classes
-    status: tuple[str, ...] = ()
-    status_phase: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()  # ALL must match
-    exclude_tags: tuple[str, ...] = ()  # none may match
-    category: tuple[str, ...] = ()
-    property_class: tuple[str, ...] = ()
-    permit_type: str | None = None  # exact raw permit_type, case-insensitive
-    filed_from: date | None = None  # applied_date range, inclusive
-    filed_to: date | None = None
-    issued_from: date | None = None
-    issued_to: date | None = None
-    finaled_from: date | None = None
-    finaled_to: date | None = None
-    min_valuation: Decimal | None = None
-    max_valuation: Decimal | None = None
-    q: str | None = None  # full text over description, number, address, contractor
-    contractor: str | None = None  # case-insensitive substring of contractor_name
-    permit_number: str | None = None
-    parcel_id: str | None = None
-    address_key: str | None = None
-    updated_since: datetime | None = None
-    limit: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,60 +140,6 @@ def row_to_record(row: sa.Row[Any]) -> PermitRecord:
     return PermitRecord(*row)
 
 
-def _filters(
-    dialect: sa.Dialect, query: PermitQuery, *, common_text: bool = False
-) -> list[sa.ColumnElement[bool]]:
-    c = permits.c
-    where: list[sa.ColumnElement[bool]] = []
-    for column, values in (
-        (c.jurisdiction, query.jurisdiction),
-        (c.record_class, query.record_class),
-        (c.status, query.status),
-        (c.status_phase, query.status_phase),
-        (c.category, query.category),
-        (c.property_class, query.property_class),
-    ):
-        if values:
-            where.append(column.in_(values))
-    for column, value in (
-        (c.state, query.state.upper() if query.state else None),
-        (c.zip, query.zip),
-        (c.permit_number, query.permit_number),
-        (c.parcel_id, query.parcel_id),
-        (c.address_key, query.address_key),
-    ):
-        if value:
-            where.append(column == value)
-    for column, text in ((c.city, query.city), (c.permit_type, query.permit_type)):
-        if text:
-            where.append(sa.func.lower(column) == text.lower())
-    for column, low, high in (
-        (c.applied_date, query.filed_from, query.filed_to),
-        (c.issued_date, query.issued_from, query.issued_to),
-        (c.finaled_date, query.finaled_from, query.finaled_to),
-        (c.valuation, query.min_valuation, query.max_valuation),
-        (c.updated_at, query.updated_since, None),
-    ):
-        if low is not None:
-            where.append(column >= low)
-        if high is not None:
-            where.append(column <= high)
-    if not query.record_class or PARCEL in query.record_class:
-        where.append(no_permit_behind())
-    where.extend(_has_tag(tag) for tag in query.tags)
-    if query.exclude_tags:
-        where.append(~_has_tag(*query.exclude_tags))
-    if query.q and query.q.strip():
-        where.append(dialects.fulltext_match(dialect, query.q, common=common_text))
-    if query.contractor:
-        where.append(c.contractor_name.icontains(query.contractor, autoescape=True))
-    return where
-
-
-def _has_tag(*tags: str) -> sa.Exists:
-    return sa.exists().where(permit_tags.c.permit_seq == permits.c.seq, permit_tags.c.tag.in_(tags))
-
-
 def _ranges_after(after: PermitKeyset | None) -> list[sa.ColumnElement[bool]]:
     """What follows ``after`` in listing order, as ranges each read straight off the index.
 
@@ -249,7 +167,7 @@ def search_permits(
     wanted = query.limit + 1  # one more than a page tells whether another page exists
     common_text = query.q is not None and dialects.fulltext_is_common(conn, query.q, wanted)
     listing = sa.select(*PERMIT_COLUMNS).where(
-        *_filters(conn.dialect, query, common_text=common_text)
+        *permit_filters(conn.dialect, query, common_text=common_text)
     )
     rows: list[sa.Row[Any]] = []
     for bound in _ranges_after(after):
@@ -269,7 +187,7 @@ def count_permits(conn: Connection, query: PermitQuery, *, cap: int = 10_000) ->
     matching = (
         sa.select(sa.literal(1))
         .select_from(permits)
-        .where(*_filters(conn.dialect, query))
+        .where(*permit_filters(conn.dialect, query))
         .limit(cap + 1)
     )
     counted = conn.execute(sa.select(sa.func.count()).select_from(matching.subquery())).scalar_one()

@@ -172,6 +172,11 @@ LISTING_ORDER = (permits.c.issued_date.desc().nulls_last(), permits.c.id.desc())
 Index("ix_permits_issued_date_id", *LISTING_ORDER)
 Index("ix_permits_state_issued_date_id", permits.c.state, *LISTING_ORDER)
 Index("ix_permits_jurisdiction_issued_date_id", permits.c.jurisdiction, *LISTING_ORDER)
+# Geography filters: a ZIP page in listing order, counties, and a latitude range for
+# bounding boxes, radii and polygons (longitude checked within it).
+Index("ix_permits_zip_issued_date_id", permits.c.zip, *LISTING_ORDER)
+Index("ix_permits_county_fips", permits.c.county_fips)
+Index("ix_permits_latitude_longitude", permits.c.latitude, permits.c.longitude)
 
 # One row per (permit, tag): a portable, indexable way to filter by tag on both engines.
 permit_tags = Table(

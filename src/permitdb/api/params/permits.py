@@ -1,24 +1,213 @@
-"""Query parameters of ``GET /v1/permits``, validated and turned into a ``store.PermitQuery``.
+"""What ``GET /v1/permits`` and ``POST /v1/permits/search`` ask, turned into a ``PermitQuery``.
 
-Names follow the reference APIs users migrate from (``*_from``/``*_to`` dates, repeatable
-filters, ``tags`` with ``-tag`` exclusion as in Shovels, ``record_class`` as in DataJackpot).
+One model, ``PermitFilters``, is both the query string of the GET and the JSON body of the
+POST (which adds ``polygon``), so the two can never drift apart. Names follow the reference
+APIs users migrate from (``*_from``/``*_to`` dates, repeatable filters, ``tags`` with ``-tag``
+exclusion as in Shovels, ``record_class`` as in DataJackpot); docs/api.md maps each of theirs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from permitdb.api.errors import InvalidParameter
+from permitdb.api.params.geography import county_codes, parse_bbox, parse_near, polygon_rings
+from permitdb.api.schemas.permits import field_paths
 from permitdb.store.permits import PermitQuery
 from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, StatusPhase, Tag
 
 RecordClassParam = RecordClass | Literal["all"]
-T = TypeVar("T", date, Decimal)
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}(-?\d{4})?$")]
+R = TypeVar("R")
+
+# Repeatable filters take at most this many values; a longer list belongs in a POST body.
+MAX_VALUES = 100
+
+
+def _many(description: str, example: object) -> Any:
+    return Field(
+        default_factory=list, max_length=MAX_VALUES, description=description, examples=[[example]]
+    )
+
+
+class PermitFilters(BaseModel):
+    """Every filter and option of a permit search (all optional; all must match)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # geography
+    state: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2}$", description="USPS state code", examples=["TX"]
+    )
+    city: list[Name] = _many("City as stored, case- and space-insensitive; repeatable", "Austin")
+    county: Name | None = Field(
+        None, description="County: 5-digit FIPS, or name with state", examples=["48453"]
+    )
+    zip: list[Zip] = _many("ZIP code (ZIP+4 accepted); repeatable", "78701")
+    jurisdiction: list[Name] = _many("Jurisdiction slug (GET /v1/jurisdictions)", "austin-tx")
+    address_key: Name | None = Field(
+        None, description="Exact address key", examples=["tx-78701-1100-congress-ave"]
+    )
+    parcel_id: Name | None = Field(None, description="Exact parcel id", examples=["0206011001"])
+    bbox: str | None = Field(
+        None,
+        description="west,south,east,north in WGS84 degrees",
+        examples=["-97.76,30.26,-97.73,30.29"],
+        max_length=100,
+    )
+    near: str | None = Field(
+        None, description="lat,lng; with radius_m", max_length=60, examples=["30.2747,-97.7404"]
+    )
+    radius_m: float | None = Field(
+        None, gt=0, le=50_000, description="Radius around near, m", examples=[500]
+    )
+    # work
+    record_class: list[RecordClassParam] = _many("Record class; 'all' for every class", "permit")
+    status: list[Status] = _many("Normalized status (docs/vocabulary.md)", "issued")
+    status_phase: list[StatusPhase] = _many("open / closed / unknown", "open")
+    status_raw: Text | None = Field(
+        None, description="Status as published, case-insensitive", examples=["Active"]
+    )
+    tags: list[Text] = _many("All of these tags; '-tag' excludes; comma-separated too", "solar")
+    tags_any: list[Text] = _many("At least one of these tags; comma-separated too", "battery")
+    category: list[Tag] = _many("Main category", "solar")
+    property_class: list[PropertyClass] = _many("Normalized property class", "residential")
+    permit_type: Text | None = Field(
+        None, description="Exact raw permit type, any case", examples=["Electrical Permit"]
+    )
+    permit_type_contains: Text | None = Field(
+        None, description="Raw permit type or its description contains", examples=["electric"]
+    )
+    permit_number: Text | None = Field(
+        None, description="Exact permit number", examples=["2026-000001 EP"]
+    )
+    q: Text | None = Field(
+        None, description="Full-text search (syntax: docs/api.md)", examples=["solar battery"]
+    )
+    # dates
+    filed_from: date | None = Field(
+        None, description="Applied on or after", examples=["2026-01-01"]
+    )
+    filed_to: date | None = Field(None, description="Applied on or before", examples=["2026-12-31"])
+    issued_from: date | None = Field(
+        None, description="Issued on or after", examples=["2026-01-01"]
+    )
+    issued_to: date | None = Field(None, description="Issued on or before", examples=["2026-12-31"])
+    finaled_from: date | None = Field(
+        None, description="Finaled on or after", examples=["2026-01-01"]
+    )
+    finaled_to: date | None = Field(
+        None, description="Finaled on or before", examples=["2026-12-31"]
+    )
+    expires_from: date | None = Field(
+        None, description="Expires on or after", examples=["2026-01-01"]
+    )
+    expires_to: date | None = Field(
+        None, description="Expires on or before", examples=["2026-12-31"]
+    )
+    any_date_from: date | None = Field(
+        None,
+        description="Earliest of filed/issued on or after (Shovels' permit_from)",
+        examples=["2026-01-01"],
+    )
+    any_date_to: date | None = Field(
+        None,
+        description="Latest of filed/issued/finaled on or before (Shovels' permit_to)",
+        examples=["2026-12-31"],
+    )
+    updated_since: datetime | None = Field(
+        None,
+        description="Changed at or after (ISO 8601; UTC if no offset)",
+        examples=["2026-03-01T00:00:00Z"],
+    )
+    # numbers
+    min_valuation: Decimal | None = Field(None, ge=0, description="US dollars", examples=[10000])
+    max_valuation: Decimal | None = Field(None, ge=0, description="US dollars", examples=[500000])
+    min_fees: Decimal | None = Field(None, ge=0, description="US dollars", examples=[100])
+    max_fees: Decimal | None = Field(None, ge=0, description="US dollars", examples=[5000])
+    min_housing_units: int | None = Field(None, ge=0, description="Housing units", examples=[2])
+    max_housing_units: int | None = Field(None, ge=0, description="Housing units", examples=[10])
+    min_square_feet: int | None = Field(None, ge=0, description="Square feet", examples=[1000])
+    max_square_feet: int | None = Field(None, ge=0, description="Square feet", examples=[5000])
+    min_stories: int | None = Field(None, ge=0, description="Stories", examples=[1])
+    max_stories: int | None = Field(None, ge=0, description="Stories", examples=[3])
+    min_approval_days: int | None = Field(
+        None, ge=0, description="issued − filed, days", examples=[0]
+    )
+    max_approval_days: int | None = Field(
+        None, ge=0, description="issued − filed, days", examples=[30]
+    )
+    min_construction_days: int | None = Field(
+        None, ge=0, description="finaled − issued, days", examples=[0]
+    )
+    max_construction_days: int | None = Field(
+        None, ge=0, description="finaled − issued, days", examples=[180]
+    )
+    min_total_days: int | None = Field(
+        None, ge=0, description="finaled − filed, days", examples=[0]
+    )
+    max_total_days: int | None = Field(
+        None, ge=0, description="finaled − filed, days", examples=[365]
+    )
+    # people
+    has_contractor: bool | None = Field(
+        None,
+        description="Only permits with (true) or without (false) a contractor",
+        examples=[True],
+    )
+    contractor: Text | None = Field(
+        None, description="Contractor name contains", examples=["solar"]
+    )
+    contractor_license: Text | None = Field(
+        None, description="Exact contractor licence number", examples=["TECL 33521"]
+    )
+    owner: Text | None = Field(
+        None, description="Owner name contains (people:read scope)", examples=["housing"]
+    )
+    # the page
+    limit: int = Field(100, ge=1, le=1000, description="Page size", examples=[100])
+    cursor: str | None = Field(None, max_length=1000, description="next_cursor of the last page")
+    include_count: bool = Field(False, description="Add total (capped at 10,000)")
+    include_raw: bool = Field(False, description="Add each record's raw source")
+    fields: list[Text] = _many(
+        "Only these fields (top level or dotted); comma-separated too",
+        "id,permit_number,dates.issued",
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_empty_values(cls, value: object) -> object:
+        # an empty value is almost always a template that was not filled in; answering it
+        # with every permit (or none) would hide the mistake
+        if value == "" or (isinstance(value, list) and "" in value):
+            raise ValueError("is empty: give a value or leave the parameter out")
+        return value
+
+
+class PolygonSearch(PermitFilters):
+    """``POST /v1/permits/search``: the same filters as a JSON body, plus a polygon."""
+
+    polygon: dict[str, Any] | None = Field(
+        None,
+        description="GeoJSON Polygon or MultiPolygon (WGS84), up to 1,000 vertices",
+        examples=[
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[-97.75, 30.26], [-97.72, 30.26], [-97.74, 30.29], [-97.75, 30.26]]
+                ],
+            }
+        ],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,33 +216,46 @@ class PermitSearch:
     cursor: str | None
     include_count: bool
     include_raw: bool
+    fields: tuple[str, ...]
 
 
-def _invalid(name: str, message: str, kind: str = "value_error") -> InvalidParameter:
+Location = Literal["query", "body"]
+
+
+def invalid(
+    name: str, message: str, kind: str = "value_error", location: Location = "query"
+) -> InvalidParameter:
     return InvalidParameter(
-        f"Invalid value for query.{name}: {message}",
-        details=[{"loc": ["query", name], "msg": message, "type": kind}],
+        f"Invalid value for {location}.{name}: {message}",
+        details=[{"loc": [location, name], "msg": message, "type": kind}],
     )
 
 
-def _ordered(low_name: str, low: T | None, high_name: str, high: T | None) -> None:
+def _parsed(name: str, location: Location, parse: Callable[..., R], *args: Any) -> R:
+    try:
+        return parse(*args)
+    except ValueError as exc:
+        raise invalid(name, str(exc), location=location) from exc
+
+
+def _ordered(filters: PermitFilters, low_name: str, high_name: str, location: Location) -> None:
+    low, high = getattr(filters, low_name), getattr(filters, high_name)
     if low is not None and high is not None and low > high:
-        raise _invalid(
-            low_name, f"{low_name} ({low}) is after {high_name} ({high}); swap them", "range_order"
-        )
+        message = f"{low_name} ({low}) is after {high_name} ({high}); swap them"
+        raise invalid(low_name, message, "range_order", location)
 
 
-def _split_tags(values: list[str]) -> tuple[tuple[Tag, ...], tuple[Tag, ...]]:
-    """``tags=solar,battery&tags=-roofing`` → (("solar", "battery"), ("roofing",))."""
+def _tag_list(values: list[str]) -> tuple[list[Tag], list[Tag]]:
+    """``tags=solar,battery&tags=-roofing`` → (["solar", "battery"], ["roofing"])."""
     include: list[Tag] = []
     exclude: list[Tag] = []
     for value in values:
         for part in filter(None, (p.strip() for p in value.split(","))):
-            name = part.removeprefix("-")
-            if name not in TAGS:
-                raise _invalid("tags", f"'{name}' is not a tag; see docs/vocabulary.md", "enum")
-            (exclude if part.startswith("-") else include).append(name)  # type: ignore[arg-type]
-    return tuple(dict.fromkeys(include)), tuple(dict.fromkeys(exclude))
+            tag = part.removeprefix("-")
+            if tag not in TAGS:
+                raise ValueError(f"'{tag}' is not a tag; GET /v1/tags lists them")
+            (exclude if part.startswith("-") else include).append(tag)  # type: ignore[arg-type]
+    return list(dict.fromkeys(include)), list(dict.fromkeys(exclude))
 
 
 def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
@@ -64,98 +266,79 @@ def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
     return tuple(dict.fromkeys(v for v in values if v != "all"))
 
 
-# async: pure validation, so FastAPI need not hop to the thread pool to run it
-async def permit_search(
-    *,
-    state: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$", description="USPS code")] = None,
-    city: Annotated[str | None, Query(description="City, case-insensitive")] = None,
-    zip: Annotated[str | None, Query(pattern=r"^\d{5}$", description="5-digit ZIP")] = None,
-    jurisdiction: Annotated[
-        list[str], Query(default_factory=list, description="Jurisdiction slug; repeatable")
-    ],
-    record_class: Annotated[
-        list[RecordClassParam],
-        Query(default_factory=list, description="Repeatable; 'all' for every class"),
-    ],
-    status: Annotated[
-        list[Status], Query(default_factory=list, description="Normalized status; repeatable")
-    ],
-    status_phase: Annotated[
-        list[StatusPhase], Query(default_factory=list, description="open / closed / unknown")
-    ],
-    tags: Annotated[
-        list[str],
-        Query(
-            default_factory=list,
-            description="Repeatable or comma-separated; '-tag' excludes. All must match",
-        ),
-    ],
-    category: Annotated[
-        list[Tag], Query(default_factory=list, description="Main category; repeatable")
-    ],
-    property_class: Annotated[
-        list[PropertyClass], Query(default_factory=list, description="Repeatable")
-    ],
-    permit_type: Annotated[str | None, Query(description="Exact raw permit type")] = None,
-    filed_from: Annotated[
-        date | None, Query(description="Applied on or after (YYYY-MM-DD)")
-    ] = None,
-    filed_to: Annotated[date | None, Query(description="Applied on or before")] = None,
-    issued_from: Annotated[date | None, Query(description="Issued on or after")] = None,
-    issued_to: Annotated[date | None, Query(description="Issued on or before")] = None,
-    finaled_from: Annotated[date | None, Query(description="Finaled on or after")] = None,
-    finaled_to: Annotated[date | None, Query(description="Finaled on or before")] = None,
-    min_valuation: Annotated[Decimal | None, Query(ge=0, description="US dollars")] = None,
-    max_valuation: Annotated[Decimal | None, Query(ge=0, description="US dollars")] = None,
-    q: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="Full-text search")
-    ] = None,
-    contractor: Annotated[str | None, Query(description="Contractor name contains")] = None,
-    permit_number: Annotated[str | None, Query(description="Exact permit number")] = None,
-    parcel_id: Annotated[str | None, Query(description="Exact parcel id")] = None,
-    address_key: Annotated[str | None, Query(description="Exact address key")] = None,
-    updated_since: Annotated[
-        datetime | None, Query(description="Changed at or after (ISO 8601; UTC if no offset)")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 100,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    include_count: Annotated[bool, Query(description="Add total (capped at 10,000)")] = False,
-    include_raw: Annotated[bool, Query(description="Add each record's raw source")] = False,
-) -> PermitSearch:
-    _ordered("filed_from", filed_from, "filed_to", filed_to)
-    _ordered("issued_from", issued_from, "issued_to", issued_to)
-    _ordered("finaled_from", finaled_from, "finaled_to", finaled_to)
-    _ordered("min_valuation", min_valuation, "max_valuation", max_valuation)
-    include_tags, exclude_tags = _split_tags(tags)
+def _split(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.strip() for v in values for p in v.split(",") if p.strip()))
+
+
+RANGES = (
+    ("filed_from", "filed_to"),
+    ("issued_from", "issued_to"),
+    ("finaled_from", "finaled_to"),
+    ("expires_from", "expires_to"),
+    ("any_date_from", "any_date_to"),
+    *(
+        (f"min_{n}", f"max_{n}")
+        for n in (
+            "valuation",
+            "fees",
+            "housing_units",
+            "square_feet",
+            "stories",
+            "approval_days",
+            "construction_days",
+            "total_days",
+        )
+    ),
+)
+# Copied as they are from the filters to the query.
+SAME_NAMES = (
+    *(name for pair in RANGES for name in pair),
+    *("address_key", "parcel_id", "status_raw", "permit_type", "permit_type_contains"),
+    *("permit_number", "q", "has_contractor", "contractor", "contractor_license", "owner"),
+    "limit",
+)
+
+
+def to_search(filters: PermitFilters, location: Location = "query") -> PermitSearch:
+    """Check what one field cannot check alone, and build the store's query."""
+    for low_name, high_name in RANGES:
+        _ordered(filters, low_name, high_name, location)
+    include_tags, exclude_tags = _parsed("tags", location, _tag_list, filters.tags)
+    any_tags, excluded_any = _parsed("tags_any", location, _tag_list, filters.tags_any)
+    if excluded_any:
+        raise invalid("tags_any", "'-tag' excludes only in tags; put it there", "enum", location)
+    updated_since = filters.updated_since
     if updated_since is not None and updated_since.tzinfo is None:
         updated_since = updated_since.replace(tzinfo=UTC)
+    if (filters.near is None) != (filters.radius_m is None):
+        raise invalid(
+            "near", "near and radius_m go together: give both or neither", location=location
+        )
+    polygon = filters.polygon if isinstance(filters, PolygonSearch) else None
+    fields = _parsed("fields", location, field_paths, _split(filters.fields))
     query = PermitQuery(
-        state=state.upper() if state else None,
-        city=city,
-        zip=zip,
-        jurisdiction=tuple(jurisdiction),
-        record_class=_record_classes(record_class),
-        status=tuple(status),
-        status_phase=tuple(status_phase),
-        tags=include_tags,
-        exclude_tags=exclude_tags,
-        category=tuple(category),
-        property_class=tuple(property_class),
-        permit_type=permit_type,
-        filed_from=filed_from,
-        filed_to=filed_to,
-        issued_from=issued_from,
-        issued_to=issued_to,
-        finaled_from=finaled_from,
-        finaled_to=finaled_to,
-        min_valuation=min_valuation,
-        max_valuation=max_valuation,
-        q=q,
-        contractor=contractor,
-        permit_number=permit_number,
-        parcel_id=parcel_id,
-        address_key=address_key,
+        **{name: getattr(filters, name) for name in SAME_NAMES},
+        state=filters.state.upper() if filters.state else None,
+        city=tuple(dict.fromkeys(filters.city)),
+        county_fips=_parsed("county", location, county_codes, filters.county, filters.state),
+        zip=tuple(dict.fromkeys(z[:5] for z in filters.zip)),
+        jurisdiction=tuple(dict.fromkeys(filters.jurisdiction)),
+        bbox=_parsed("bbox", location, parse_bbox, filters.bbox),
+        near=_parsed("near", location, parse_near, filters.near, filters.radius_m),
+        polygon=_parsed("polygon", location, polygon_rings, polygon),
+        record_class=_record_classes(filters.record_class),
+        status=tuple(dict.fromkeys(filters.status)),
+        status_phase=tuple(dict.fromkeys(filters.status_phase)),
+        tags=tuple(include_tags),
+        tags_any=tuple(any_tags),
+        exclude_tags=tuple(exclude_tags),
+        category=tuple(dict.fromkeys(filters.category)),
+        property_class=tuple(dict.fromkeys(filters.property_class)),
         updated_since=updated_since,
-        limit=limit,
     )
-    return PermitSearch(query, cursor, include_count, include_raw)
+    return PermitSearch(query, filters.cursor, filters.include_count, filters.include_raw, fields)
+
+
+# async: pure validation, so FastAPI need not hop to the thread pool to run it
+async def permit_search(filters: Annotated[PermitFilters, Query()]) -> PermitSearch:
+    return to_search(filters)

@@ -1,49 +1,117 @@
-"""Strict query strings: an unknown parameter is an error, never silently ignored.
+"""Strict query strings: a parameter we would ignore or misread is an error, never a guess.
 
-A typo such as ``isued_from`` would otherwise return unfiltered results that look plausible.
-The allowed names are read from each route's own signature (and its dependencies), so the
-check can never drift from what the route accepts.
+A typo such as ``isued_from`` would otherwise return unfiltered results that look plausible;
+``state=NY&state=CA`` would silently keep one of the two, and ``q=`` (a template never filled
+in) would match everything. The allowed names are read from each route's own signature (and
+its dependencies, query models included), so the check can never drift from what the route
+accepts.
+
+On routes that need a key, the check runs inside the key dependency, after the key is
+accepted: a caller without a valid key learns that first, not our parameter list.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, get_args, get_origin
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.requests import Request
 
-from permitdb.api.errors import UnknownParameter
+from permitdb.api.errors import InvalidParameter, UnknownParameter
+
+# set on the key dependency (api.auth) so the global check knows to leave the route to it
+REQUIRES_KEY = "permitdb_requires_key"
 
 
-def _allowed(route: APIRoute) -> frozenset[str]:
+@dataclass(frozen=True, slots=True)
+class QueryShape:
+    names: frozenset[str]
+    repeatable: frozenset[str]
+    requires_key: bool
+
+
+def _is_sequence(annotation: Any) -> bool:
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_is_sequence(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
+def _fields(dependant: Dependant) -> Iterator[tuple[str, Any]]:
+    for field in dependant.query_params:
+        annotation = field.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for name, info in annotation.model_fields.items():
+                yield info.alias or name, info.annotation
+        else:
+            yield field.alias, annotation
+
+
+def query_shape(route: APIRoute) -> QueryShape:
     # A handful of fields per route: cheaper to walk than to cache (routes are unhashable).
     names: set[str] = set()
+    repeatable: set[str] = set()
+    requires_key = False
     pending: list[Dependant] = [route.dependant]
     while pending:
         dependant = pending.pop()
-        names.update(field.alias for field in dependant.query_params)
+        requires_key = requires_key or getattr(dependant.call, REQUIRES_KEY, False)
+        for name, annotation in _fields(dependant):
+            names.add(name)
+            if _is_sequence(annotation):
+                repeatable.add(name)
         pending.extend(dependant.dependencies)
-    return frozenset(names)
+    return QueryShape(frozenset(names), frozenset(repeatable), requires_key)
+
+
+def _advice(name: str, allowed: frozenset[str]) -> str:
+    hint = difflib.get_close_matches(name, sorted(allowed), n=1)
+    if hint:
+        return f"did you mean '{hint[0]}'?"
+    return "not a parameter of this endpoint"
+
+
+def check_query(request: Request) -> None:
+    """Raise for unknown, repeated single-valued or empty parameters, all reported at once."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not request.query_params:
+        return
+    shape = query_shape(route)
+    unknown = [name for name in dict.fromkeys(request.query_params) if name not in shape.names]
+    if unknown:
+        listed = ", ".join(f"'{name}' ({_advice(name, shape.names)})" for name in unknown)
+        takes = ", ".join(sorted(shape.names)) or "no query parameters"
+        raise UnknownParameter(
+            f"Unknown query parameter{'s' if len(unknown) > 1 else ''} {listed}. "
+            f"This endpoint takes: {takes}.",
+            details=[
+                {"loc": ["query", name], "msg": _advice(name, shape.names), "type": "unknown"}
+                for name in unknown
+            ],
+        )
+    problems: list[dict[str, Any]] = []
+    for name in dict.fromkeys(request.query_params):
+        values = request.query_params.getlist(name)
+        if len(values) > 1 and name not in shape.repeatable:
+            message = f"given {len(values)} times; it takes one value"
+            problems.append({"loc": ["query", name], "msg": message, "type": "repeated"})
+        elif any(not value.strip() for value in values):
+            message = "is empty: give a value or leave the parameter out"
+            problems.append({"loc": ["query", name], "msg": message, "type": "empty"})
+    if problems:
+        first = problems[0]
+        raise InvalidParameter(
+            f"Invalid value for query.{first['loc'][1]}: {first['msg']} (see details).",
+            details=problems,
+        )
 
 
 async def reject_unknown_parameters(request: Request) -> None:
     # async: no thread-pool hop for work this small
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
-        return
-    allowed = _allowed(route)
-    for name in request.query_params:
-        if name in allowed:
-            continue
-        hint = difflib.get_close_matches(name, sorted(allowed), n=1)
-        if hint:
-            advice = f"Did you mean '{hint[0]}'?"
-        elif allowed:
-            advice = f"This endpoint takes: {', '.join(sorted(allowed))}."
-        else:
-            advice = "This endpoint takes no query parameters."
-        raise UnknownParameter(
-            f"Unknown query parameter '{name}'. {advice}",
-            details=[{"loc": ["query", name], "msg": "unknown parameter", "type": "unknown"}],
-        )
+    if isinstance(route, APIRoute) and not query_shape(route).requires_key:
+        check_query(request)

@@ -1,47 +1,63 @@
-"""``/v1/permits``: search with keyset paging, and one permit by id.
+"""``/v1/permits``: search (GET with a query string, POST with a JSON body), one permit by id.
 
-The routes open their connection themselves rather than through the ``Conn`` dependency: a
-generator dependency costs two thread-pool hops per request (enter and exit), more than a
-by-id lookup's query.
+The routes open their connection through ``services.permits`` rather than the ``Conn``
+dependency: a generator dependency costs two thread-pool hops per request (enter and exit),
+more than a by-id lookup's query.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Body, Depends, Path
 
-from permitdb.api.auth import AUTH_ERRORS, PermitsRead
+from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, PermitsRead
 from permitdb.api.cursors import decode_cursor, encode_cursor
-from permitdb.api.errors import InvalidCursor, PermitNotFound, UnknownJurisdiction, error_responses
-from permitdb.api.params.permits import PermitSearch, permit_search
+from permitdb.api.errors import (
+    InsufficientScope,
+    InvalidCursor,
+    InvalidParameter,
+    PermitNotFound,
+    UnknownJurisdiction,
+    UnknownParameter,
+    error_responses,
+)
+from permitdb.api.params.permits import PermitSearch, PolygonSearch, permit_search, to_search
 from permitdb.api.params.places import check_jurisdictions
 from permitdb.api.responses import OrjsonResponse
-from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
+from permitdb.api.schemas.permits import Permit, PermitPage, permit_json, project
 from permitdb.api.state import State
 from permitdb.services import permits as permit_service
 from permitdb.services import places
+from permitdb.store.api_keys import ApiKeyRow
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
 
-
-@router.get(
-    "",
-    response_model=PermitPage,
-    summary="Search permits",
-    responses=error_responses(*AUTH_ERRORS, InvalidCursor, UnknownJurisdiction),
+_SEARCH_ERRORS = (
+    *AUTH_ERRORS,
+    InvalidCursor,
+    InvalidParameter,
+    UnknownParameter,
+    UnknownJurisdiction,
 )
-def list_permits(
-    _key: PermitsRead,
-    state: State,
-    search: Annotated[PermitSearch, Depends(permit_search)],
-) -> OrjsonResponse:
-    """Permits matching every filter, newest issue date first (no issue date last).
 
-    Page with ``next_cursor``: pages stay consistent while new permits arrive. An unknown
-    jurisdiction slug is a 422; an empty page whose state, city or zip matches nothing stored
-    carries a ``hint`` (looked for only then, so other pages pay nothing for it).
-    """
+
+def _people(key: ApiKeyRow, search: PermitSearch) -> bool:
+    """Whether person-level fields are served; asking to filter by them needs the scope."""
+    allowed = PEOPLE_SCOPE in key.scopes
+    if search.query.owner and not allowed:
+        raise InsufficientScope(
+            f"Filtering by owner needs the '{PEOPLE_SCOPE}' scope. Ask the operator for a key "
+            f"created with 'permitdb keys create --scope permits:read --scope {PEOPLE_SCOPE}'."
+        )
+    return allowed
+
+
+def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
+    """One page; an unknown jurisdiction slug is a 422, and an empty page whose state, city or
+    zip matches nothing stored carries a ``hint`` (looked for only then, so other pages pay
+    nothing for it)."""
+    people = _people(key, search)
     if search.query.jurisdiction:
         check_jurisdictions(state, search.query.jurisdiction)
     secret = state.settings.secret_key.get_secret_value()
@@ -51,7 +67,10 @@ def list_permits(
     )
     next_keyset = page.next_keyset
     body: dict[str, object] = {
-        "data": [permit_json(r, include_raw=search.include_raw) for r in page.records],
+        "data": [
+            project(permit_json(r, include_raw=search.include_raw, people=people), search.fields)
+            for r in page.records
+        ],
         "returned": len(page.records),
         "next_cursor": encode_cursor(next_keyset, search.query, secret) if next_keyset else None,
     }
@@ -65,17 +84,56 @@ def list_permits(
 
 
 @router.get(
+    "",
+    response_model=PermitPage,
+    summary="Search permits",
+    responses=error_responses(*_SEARCH_ERRORS),
+)
+def list_permits(
+    key: PermitsRead, state: State, search: Annotated[PermitSearch, Depends(permit_search)]
+) -> OrjsonResponse:
+    """Permits matching every filter, newest issue date first (no issue date last).
+
+    Page with ``next_cursor``: pages stay consistent while new permits arrive.
+    """
+    return _page(state, key, search)
+
+
+@router.post(
+    "/search",
+    response_model=PermitPage,
+    summary="Search permits (JSON body)",
+    responses=error_responses(*_SEARCH_ERRORS),
+)
+def search_permits(
+    key: PermitsRead, state: State, body: Annotated[PolygonSearch, Body()]
+) -> OrjsonResponse:
+    """The same search as ``GET /v1/permits`` with the filters as a JSON body: for long lists
+    of values, and for a GeoJSON ``polygon``. Page by sending ``next_cursor`` back as
+    ``cursor`` with the same filters."""
+    return _page(state, key, to_search(body, "body"))
+
+
+@router.get(
     "/{permit_id}",
     response_model=Permit,
     summary="Get one permit, with its raw source record",
     responses=error_responses(*AUTH_ERRORS, PermitNotFound),
 )
 def read_permit(
-    _key: PermitsRead,
+    key: PermitsRead,
     state: State,
-    permit_id: Annotated[str, Path(min_length=1, max_length=128, description="Permit id")],
+    permit_id: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=128,
+            description="Permit id",
+            examples=["b3f1c2d4e5a6978812345678"],
+        ),
+    ],
 ) -> OrjsonResponse:
     record = permit_service.by_id(state.engine, permit_id)
     if record is None:
         raise PermitNotFound()
-    return OrjsonResponse(permit_json(record, include_raw=True))
+    return OrjsonResponse(permit_json(record, include_raw=True, people=PEOPLE_SCOPE in key.scopes))

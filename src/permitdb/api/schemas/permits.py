@@ -8,7 +8,7 @@ would cost more than the query.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +28,21 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PermitType(Schema):
+def _sparse(schema: dict[str, Any]) -> None:
+    # fields= may leave out any key but the permit's id, so the contract requires only that
+    required = [name for name in schema.get("required", []) if name == "id"]
+    schema.pop("required", None)
+    if required:
+        schema["required"] = required
+
+
+class Sparse(Schema):
+    """A permit part: every key is present unless ``fields=`` left it out."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_sparse)
+
+
+class PermitType(Sparse):
     permit_type: str | None = Field(description="Permit type as the jurisdiction wrote it")
     permit_type_desc: str | None = Field(description="The jurisdiction's description of the type")
     permit_subtype: str | None = Field(description="Subtype as the jurisdiction wrote it")
@@ -37,7 +51,7 @@ class PermitType(Schema):
     proposed_use: str | None = Field(description="Proposed use / occupancy (BLDS ProposedUse)")
 
 
-class PermitDates(Schema):
+class PermitDates(Sparse):
     applied: date | None = Field(description="Application date, local to the jurisdiction")
     issued: date | None = Field(description="Issue date")
     finaled: date | None = Field(description="Final inspection / completion date")
@@ -46,13 +60,13 @@ class PermitDates(Schema):
     co_issued: date | None = Field(description="Certificate of occupancy issue date")
 
 
-class PermitDurations(Schema):
+class PermitDurations(Sparse):
     approval_days: int | None = Field(description="issued − applied, in days; null if unknown")
     construction_days: int | None = Field(description="finaled − issued, in days")
     total_days: int | None = Field(description="finaled − applied, in days")
 
 
-class OriginalAddress(Schema):
+class OriginalAddress(Sparse):
     address1: str | None = Field(description="Street line as the jurisdiction stored it")
     address2: str | None = Field(description="Second line as stored")
     city: str | None = Field(description="City as stored")
@@ -60,7 +74,7 @@ class OriginalAddress(Schema):
     zip: str | None = Field(description="ZIP as stored")
 
 
-class Address(Schema):
+class Address(Sparse):
     line1: str | None = Field(description="Standardized one-line street address (USPS Pub. 28)")
     street_number: str | None = Field(description="House number")
     street_name: str | None = Field(description="Standardized street name, e.g. 'MAIN ST'")
@@ -73,13 +87,13 @@ class Address(Schema):
     original: OriginalAddress = Field(description="The address exactly as the source sent it")
 
 
-class Location(Schema):
+class Location(Sparse):
     latitude: float = Field(description="WGS84 latitude")
     longitude: float = Field(description="WGS84 longitude")
     source: LocationSource | None = Field(description="Where the point came from")
 
 
-class Contractor(Schema):
+class Contractor(Sparse):
     name: str | None = Field(description="Contractor company name")
     license: str | None = Field(description="Contractor license number")
     license_state: str | None = Field(description="State that issued the license")
@@ -88,23 +102,23 @@ class Contractor(Schema):
     address: str | None = Field(description="Contractor address")
 
 
-class Owner(Schema):
+class Owner(Sparse):
     name: str | None = Field(description="Property owner name, when published")
     phone: str | None = Field(description="Owner phone, when published")
 
 
-class Applicant(Schema):
+class Applicant(Sparse):
     name: str | None = Field(description="Applicant name, when published")
 
 
-class Provenance(Schema):
+class Provenance(Sparse):
     url: str | None = Field(description="Link to the record or dataset at the source")
     record_id: str = Field(description="The source's own primary key for this record")
     updated_at: datetime | None = Field(description="The portal's last-modified time (UTC)")
     fetched_at: datetime | None = Field(description="When permitdb fetched it (UTC)")
 
 
-class Permit(Schema):
+class Permit(Sparse):
     id: str = Field(description="Stable permitdb id; use it with GET /v1/permits/{id}")
     jurisdiction: str = Field(description="Jurisdiction slug, e.g. 'austin-tx'")
     dataset: str = Field(description="Dataset slug, '<jurisdiction>/<dataset>'")
@@ -129,8 +143,12 @@ class Permit(Schema):
     location: Location | None = Field(description="Point, or null when unknown")
     parcel_id: str | None = Field(description="Parcel id (APN / PIN / BBL)")
     contractor: Contractor | None = Field(description="Contractor, or null when not published")
-    owner: Owner | None = Field(description="Owner, or null when not published")
-    applicant: Applicant | None = Field(description="Applicant, or null when not published")
+    owner: Owner | None = Field(
+        description="Owner; null when not published or the key lacks the people:read scope"
+    )
+    applicant: Applicant | None = Field(
+        description="Applicant; null when not published or the key lacks the people:read scope"
+    )
     quality_flags: list[QualityFlag] = Field(description="Data-quality warnings")
     classification_rules: list[str] = Field(description="Why each tag and status was set")
     source: Provenance = Field(description="Where the record came from")
@@ -139,6 +157,58 @@ class Permit(Schema):
     raw: dict[str, Any] | None = Field(
         None, description="The source record untouched (by id, or with include_raw=true)"
     )
+
+
+def _paths(model: type[BaseModel]) -> frozenset[str]:
+    """Every top-level field of ``model`` and, for nested models, every ``group.field``."""
+    paths: set[str] = set()
+    for name, info in model.model_fields.items():
+        paths.add(name)
+        nested = next(
+            (
+                t
+                for t in (info.annotation, *getattr(info.annotation, "__args__", ()))
+                if isinstance(t, type) and issubclass(t, BaseModel)
+            ),
+            None,
+        )
+        if nested is not None:
+            paths.update(f"{name}.{sub}" for sub in nested.model_fields)
+    return frozenset(paths)
+
+
+FIELD_PATHS: Final = _paths(Permit)
+
+
+def field_paths(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``fields=`` checked against the permit's shape; ``id`` is always kept, for paging."""
+    unknown = [name for name in names if name not in FIELD_PATHS]
+    if unknown:
+        raise ValueError(
+            f"unknown field '{unknown[0]}'; fields are the permit's keys (docs/schema.md), "
+            "top level like 'dates' or dotted like 'dates.issued'"
+        )
+    return tuple(dict.fromkeys(("id", *names))) if names else ()
+
+
+def project(body: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Only ``fields`` of one permit body, nested groups kept nested."""
+    if not fields:
+        return body
+    kept: dict[str, Any] = {}
+    for path in fields:
+        group, _, sub = path.partition(".")
+        if group not in body:
+            continue
+        if not sub:
+            kept[group] = body[group]
+        elif body[group] is None:
+            kept.setdefault(group, None)
+        else:
+            target = kept.setdefault(group, {})
+            if isinstance(target, dict):
+                target[sub] = body[group].get(sub)
+    return kept
 
 
 class TotalCount(Schema):
@@ -175,8 +245,9 @@ def _or_none(values: dict[str, Any]) -> dict[str, Any] | None:
     return values if any(v is not None for v in values.values()) else None
 
 
-def permit_json(r: PermitRecord, *, include_raw: bool) -> dict[str, Any]:
-    """The API shape of one record (see :class:`Permit`)."""
+def permit_json(r: PermitRecord, *, include_raw: bool, people: bool) -> dict[str, Any]:
+    """The API shape of one record (see :class:`Permit`); owner and applicant only with
+    ``people`` (the key's people:read scope), else null."""
     body: dict[str, Any] = {
         "id": r.id,
         "jurisdiction": r.jurisdiction,
@@ -250,8 +321,8 @@ def permit_json(r: PermitRecord, *, include_raw: bool) -> dict[str, Any]:
                 "address": r.contractor_address,
             }
         ),
-        "owner": _or_none({"name": r.owner_name, "phone": r.owner_phone}),
-        "applicant": _or_none({"name": r.applicant_name}),
+        "owner": _or_none({"name": r.owner_name, "phone": r.owner_phone}) if people else None,
+        "applicant": _or_none({"name": r.applicant_name}) if people else None,
         "quality_flags": r.quality_flags,
         "classification_rules": r.classification_rules,
         "source": {
