@@ -126,6 +126,25 @@ def test_a_recent_good_sync_is_not_stale(
     assert second["last_error"] is None
 
 
+def test_a_stored_dataset_the_catalog_dropped_is_still_listed(
+    client: TestClient, record_run: RecordRun
+) -> None:
+    dropped = CatalogEntry.model_validate(catalog_document("testville-ny", "old-permits"))
+    record_run(dropped.slug, "succeeded", catalog=[*CATALOG, dropped])
+    body = client.get("/v1/jurisdictions/testville-ny").json()
+    assert [d["slug"] for d in body["datasets"]] == [
+        "testville-ny/building-permits",
+        "testville-ny/old-permits",
+    ]
+    old = body["datasets"][1]
+    assert (old["source_url"], old["licence"], old["stale"]) == (
+        "file://testville-ny/old-permits",
+        None,
+        None,
+    )
+    assert old["last_run"]["status"] == "succeeded"
+
+
 def test_stats_break_a_jurisdiction_down(
     client: TestClient, auth: dict[str, str], engine: Engine, store: Store
 ) -> None:
