@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench import lookup_bench
 from bench.browse_bench import BROWSE, BROWSE_LABELS, browse_load
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
@@ -40,6 +41,7 @@ QUERY_LABELS: Final = {
     "by id": "one permit by id",
     "full text": f"q = {' / '.join(TERMS)}, limit 100",
     "near": f"near = a stored permit's point, radius_m = {RADIUS_M:g}, limit 100",
+    **lookup_bench.LABELS,
     **BROWSE_LABELS,
 }
 QUERIES: Final = tuple(QUERY_LABELS)
@@ -78,6 +80,7 @@ class Params:
     """What the tasks ask for, drawn once so every path asks the same things."""
 
     ids: list[str]
+    numbers: list[str]  # the permit numbers of (some of) those ids
     windows: list[tuple[date, date]]
     points: list[tuple[float, float]]  # (lat, lng) of stored permits
     pages: int
@@ -91,11 +94,12 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
         seqs = rng.sample(range(1, top + 1), min(how_many, top))
         found = conn.execute(
             text(
-                "SELECT id, latitude, longitude FROM permits "
+                "SELECT id, latitude, longitude, permit_number FROM permits "
                 f"WHERE seq IN ({', '.join(map(str, seqs))})"
             )
         ).all()
         ids = [row[0] for row in found]
+        numbers = [row[3] for row in found if row[3]]
         points = [(row[1], row[2]) for row in found if row[1] is not None and row[2] is not None]
         low, high = conn.execute(
             text("SELECT min(issued_date), max(issued_date) FROM permits")
@@ -105,7 +109,8 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
     starts = [first + timedelta(days=rng.randrange(span)) for _ in range(how_many)]
     windows = [(start, start + timedelta(days=WINDOW_DAYS)) for start in starts]
     rng.shuffle(ids)
-    return Params(ids=ids, windows=windows, points=points, pages=pages)
+    rng.shuffle(numbers)
+    return Params(ids=ids, numbers=numbers, windows=windows, points=points, pages=pages)
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -155,6 +160,10 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
         "near": lambda: [
             listing({"near": f"{lat},{lng}", "radius_m": RADIUS_M}) for lat, lng in params.points
         ],
+        "by number": lambda: [lookup_bench.api_by_number(_get_json, n) for n in params.numbers],
+        "batch of 50": lambda: [
+            lookup_bench.api_batch(_get_json, ids) for ids in lookup_bench.batches(params.ids)
+        ],
     }
     return Load(session, tasks[query](), (RequestFailed, httpx.HTTPError))
 
@@ -198,6 +207,10 @@ def store_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         "near": lambda: [
             listing(PermitQuery(near=Near(lat, lng, RADIUS_M), limit=params.limit))
             for lat, lng in params.points
+        ],
+        "by number": lambda: [lookup_bench.store_by_number(n) for n in params.numbers],
+        "batch of 50": lambda: [
+            lookup_bench.store_batch(ids) for ids in lookup_bench.batches(params.ids)
         ],
     }
     return Load(lambda: nullcontext(engine), tasks[query](), (RequestFailed, SQLAlchemyError))
@@ -278,6 +291,10 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         "by id": lambda: [by_id(permit_id) for permit_id in params.ids],
         "full text": lambda: [full_text(term) for term in TERMS],
         "near": lambda: [near(lat, lng) for lat, lng in params.points],
+        "by number": lambda: [lookup_bench.sql_by_number(n) for n in params.numbers],
+        "batch of 50": lambda: [
+            lookup_bench.sql_batch(ids) for ids in lookup_bench.batches(params.ids)
+        ],
     }
     return Load(lambda: nullcontext(engine), tasks[query](), (RequestFailed, SQLAlchemyError))
 

@@ -197,3 +197,49 @@ def test_one_permit_by_id_includes_raw(
     assert permit["first_seen_at"] is not None
     assert datetime.fromisoformat(permit["updated_at"]) == datetime(2026, 3, 1, 12, tzinfo=UTC)
     check_error(client.get(f"/v1/permits/{record.id}x", headers=auth), 404, "permit_not_found")
+
+
+def test_batch_by_ids_answers_in_the_order_asked(
+    client: TestClient, auth: dict[str, str], store: Store
+) -> None:
+    ids = [record.id for record in store(*SEEDS)]
+    asked = [ids[2], "missing-1", ids[0], ids[2], ids[3], "missing-1", "missing-2"]
+    query = "&".join(f"id={permit_id}" for permit_id in asked)
+    body = client.get(f"/v1/permits?{query}", headers=auth).json()
+    PermitPage.model_validate(body)
+    # each once, at its first place; the certificate too: an id names any record class
+    assert [p["id"] for p in body["data"]] == [ids[2], ids[0], ids[3]]
+    assert body["returned"] == 3
+    assert body["not_found"] == ["missing-1", "missing-2"]
+    assert body["next_cursor"] is None
+    assert all("raw" not in p for p in body["data"])
+    with_raw = client.get(f"/v1/permits?id={ids[1]}&include_raw=true", headers=auth).json()
+    assert with_raw["data"][0]["raw"] is not None
+    assert with_raw["not_found"] == []
+    assert "not_found" not in client.get("/v1/permits", headers=auth).json()
+
+
+def test_batch_by_ids_takes_50(client: TestClient, auth: dict[str, str], store: Store) -> None:
+    ids = [record.id for record in store(*({"source_record_id": str(n)} for n in range(50)))]
+    body = client.get("/v1/permits", params={"id": ids}, headers=auth).json()
+    assert [p["id"] for p in body["data"]] == ids
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "&".join(f"id=p{n}" for n in range(51)),
+        "id=p1&state=NY",
+        "id=p1&cursor=abc",
+        "id=p1&limit=10",
+        "id=p1&include_count=true",
+        "id=" + "x" * 129,
+        "id=",
+    ],
+)
+def test_batch_by_ids_refuses(
+    client: TestClient, auth: dict[str, str], check_error: CheckError, query: str
+) -> None:
+    error = check_error(client.get(f"/v1/permits?{query}", headers=auth), 422, "invalid_parameter")
+    assert error["details"][0]["loc"][:2] == ["query", "id"]  # [..., 0]: the first value
+    assert "id" in error["message"]

@@ -12,7 +12,7 @@ from permitdb.api.handlers import install_error_handlers
 from permitdb.api.middleware import RequestContext
 from permitdb.api.params.strict import reject_unknown_parameters
 from permitdb.api.responses import OrjsonResponse
-from permitdb.api.routes import health, jurisdictions, meta, permits, places
+from permitdb.api.routes import health, jurisdictions, meta, permit_numbers, permits, places
 from permitdb.api.state import ApiState
 from permitdb.catalog.load import load_catalog
 from permitdb.catalog.model import CatalogEntry
@@ -32,7 +32,11 @@ US building permits from public portals, normalized into one canonical schema.
 """
 
 TAGS = [
-    {"name": "permits", "description": "Search permits and fetch one by id (API key required)."},
+    {
+        "name": "permits",
+        "description": "Search permits; fetch them by id or by permit number, with their status "
+        "(API key required).",
+    },
     {"name": "jurisdictions", "description": "Coverage: what is loaded and how fresh (public)."},
     {
         "name": "browse",
@@ -73,6 +77,7 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(RequestContext)
-    for module in (health, meta, jurisdictions, permits, places):
+    # permit_numbers before permits: its paths must not be read as /v1/permits/{permit_id}
+    for module in (health, meta, jurisdictions, permit_numbers, permits, places):
         app.include_router(module.router)
     return app

@@ -6,8 +6,10 @@ Every error the API returns, whatever raised it (our own classes, FastAPI valida
     {"error": {"code": "...", "message": "...", "request_id": "...", "details": [...]}}
 
 ``code`` is stable and documented in docs/api.md (tests/api/test_docs.py checks); ``message``
-is for people and says what to do next. OpenAPI ``responses=`` are generated from the classes
-so /docs lists exactly the codes each route can return.
+is for people and says what to do next. A class may add fields of its own beside them
+(``extra_fields``: the HTTP 300 of a lookup by number lists its ``candidates``). OpenAPI
+``responses=`` are generated from the classes so /docs lists exactly the codes each route can
+return.
 """
 
 from __future__ import annotations
@@ -42,6 +44,22 @@ class ErrorEnvelope(BaseModel):
     error: ErrorBody
 
 
+class Candidate(BaseModel):
+    slug: str = Field(description="Jurisdiction slug to pass as ?jurisdiction=")
+    name: str = Field(description="The jurisdiction's display name")
+    url: str = Field(
+        description="The same request with ?jurisdiction= set: ask it to get the permit"
+    )
+
+
+class AmbiguityBody(ErrorBody):
+    candidates: list[Candidate] = Field(description="Every jurisdiction holding this number")
+
+
+class AmbiguityEnvelope(BaseModel):
+    error: AmbiguityBody
+
+
 class ApiError(Exception):
     """Base of every API error. Subclasses set ``status_code``, ``code`` and a default message."""
 
@@ -49,11 +67,21 @@ class ApiError(Exception):
     code: ClassVar[str] = "internal_error"
     default_message: ClassVar[str] = "Unexpected error."
     headers: ClassVar[Mapping[str, str]] = {}
+    envelope: ClassVar[type[BaseModel]] = ErrorEnvelope  # the response model /docs shows
 
     def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None):
         self.message = message or self.default_message
         self.details = details
         super().__init__(self.message)
+
+    def extra_fields(self) -> dict[str, Any]:
+        """Fields a subclass adds to the envelope's ``error`` object beside the common ones."""
+        return {}
+
+    @classmethod
+    def example(cls) -> ApiError:
+        """The instance /docs shows as this code's example response."""
+        return cls()
 
 
 class MissingApiKey(ApiError):
@@ -87,6 +115,42 @@ class PermitNotFound(ApiError):
     code = "permit_not_found"
     default_message = (
         "No permit has this id. Ids come from the 'id' field of GET /v1/permits results."
+    )
+
+
+class AmbiguousPermitNumber(ApiError):
+    status_code = 300
+    code = "ambiguous_permit_number"
+    default_message = (
+        "Several jurisdictions have a permit with this number. Ask again with "
+        "?jurisdiction=<slug>: each of 'candidates' has the URL to ask."
+    )
+    envelope = AmbiguityEnvelope
+
+    def __init__(self, message: str | None = None, *, candidates: list[Candidate]):
+        super().__init__(message)
+        self.candidates = candidates
+
+    def extra_fields(self) -> dict[str, Any]:
+        return {"candidates": [candidate.model_dump() for candidate in self.candidates]}
+
+    @classmethod
+    def example(cls) -> ApiError:
+        url = "/v1/permits/by-number/2026-000123?jurisdiction="
+        return cls(
+            candidates=[
+                Candidate(slug="austin-tx", name="Austin", url=url + "austin-tx"),
+                Candidate(slug="denver-co", name="Denver", url=url + "denver-co"),
+            ]
+        )
+
+
+class JurisdictionNotSupported(ApiError):
+    status_code = 404
+    code = "jurisdiction_not_supported"
+    default_message = (
+        "No covered jurisdiction numbers its permits like this. GET /v1/jurisdictions lists "
+        "the covered ones; ask for yours with POST /v1/jurisdictions/requests."
     )
 
 
@@ -160,6 +224,8 @@ ERROR_CLASSES: tuple[type[ApiError], ...] = (
     InvalidApiKey,
     InsufficientScope,
     PermitNotFound,
+    AmbiguousPermitNumber,
+    JurisdictionNotSupported,
     JurisdictionNotFound,
     NotFound,
     MethodNotAllowed,
@@ -176,6 +242,7 @@ def error_body(error: ApiError, request_id: str) -> dict[str, Any]:
     body: dict[str, Any] = {"code": error.code, "message": error.message, "request_id": request_id}
     if error.details:
         body["details"] = error.details
+    body.update(error.extra_fields())
     return {"error": body}
 
 
@@ -198,12 +265,14 @@ def error_responses(*classes: type[ApiError]) -> dict[int | str, dict[str, Any]]
             by_status[cls.status_code].append(cls)
     return {
         status: {
-            "model": ErrorEnvelope,
+            "model": group[0].envelope,
             "description": " | ".join(f"`{cls.code}`: {cls.default_message}" for cls in group),
             "content": {
                 "application/json": {
                     "examples": {
-                        cls.code: {"value": error_body(cls(), "5f1c0f5d3b2a4e6f9a7b8c9d0e1f2a3b")}
+                        cls.code: {
+                            "value": error_body(cls.example(), "5f1c0f5d3b2a4e6f9a7b8c9d0e1f2a3b")
+                        }
                         for cls in group
                     }
                 }

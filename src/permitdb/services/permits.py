@@ -1,19 +1,43 @@
-"""Permit search as every caller needs it: one page, where it ended, and the optional total."""
+"""Permits as every caller asks for them: search, by id, a batch of ids, and by permit number.
+
+A lookup by number answers with the permit, or says why not in terms a caller can act on:
+several jurisdictions hold the number (name one), none does but the number has a format some
+covered jurisdictions use (the permit is not stored), or no covered jurisdiction numbers its
+permits that way (the jurisdiction is not supported). Formats are learned from the stored
+numbers (``store.permit_numbers``), so a newly loaded jurisdiction is recognised by its data.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from permitdb.canonical import PermitRecord
+from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
+from permitdb.store.permit_numbers import (
+    Jurisdiction,
+    best_by_key,
+    find_jurisdiction,
+    jurisdictions_holding,
+    jurisdictions_using_shape,
+    last_successful_sync,
+)
 from permitdb.store.permits import (
     PermitKeyset,
     PermitQuery,
     count_permits,
     get_permit,
+    get_permits,
     search_permits,
 )
+
+MissReason = Literal[
+    "ambiguous", "permit_not_found", "jurisdiction_not_supported", "jurisdiction_not_found"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +45,31 @@ class PermitPage:
     records: list[PermitRecord]
     next_keyset: PermitKeyset | None
     total: tuple[int, bool] | None  # (value, is_exact) when asked for
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """The permit a number names, with what a status view adds to it."""
+
+    record: PermitRecord
+    jurisdiction: Jurisdiction
+    last_synced_at: datetime | None  # latest succeeded sync of the record's dataset
+    age_seconds: int  # since the record was last fetched from its source
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMiss:
+    """Why a number names no single permit.
+
+    ``jurisdictions``: for ``ambiguous`` the ones holding the number; for ``permit_not_found``
+    the ones whose stored numbers have its format; empty otherwise.
+    """
+
+    reason: MissReason
+    jurisdictions: tuple[Jurisdiction, ...] = ()
+
+
+NumberLookup = NumberMatch | NumberMiss
 
 
 def search(
@@ -35,3 +84,66 @@ def search(
 def by_id(engine: Engine, permit_id: str) -> PermitRecord | None:
     with engine.connect() as conn:
         return get_permit(conn, permit_id)
+
+
+def by_ids(engine: Engine, permit_ids: Sequence[str]) -> tuple[list[PermitRecord], list[str]]:
+    """(the permits, in the order first asked, each once; the ids asked that none has)."""
+    asked = list(dict.fromkeys(permit_ids))
+    with engine.connect() as conn:
+        records = get_permits(conn, asked)
+    found = {record.id for record in records}
+    return records, [permit_id for permit_id in asked if permit_id not in found]
+
+
+def _formats_used_by(conn: Connection, number: str) -> tuple[Jurisdiction, ...]:
+    shape = permit_number_shape(number)
+    return tuple(jurisdictions_using_shape(conn, shape)) if shape else ()
+
+
+def _age_seconds(record: PermitRecord, now: datetime) -> int:
+    confirmed = record.fetched_at or record.updated_at or now
+    return max(0, int((now - confirmed).total_seconds()))
+
+
+def _look_up(
+    conn: Connection, number: str, jurisdiction: str | None, now: datetime
+) -> NumberLookup:
+    key = permit_number_key(number)
+    if jurisdiction is not None:
+        named = find_jurisdiction(conn, jurisdiction)
+        if named is None:
+            return NumberMiss("jurisdiction_not_found")
+        holding = [named]
+    else:
+        holding = jurisdictions_holding(conn, key) if key else []
+        if len(holding) > 1:
+            return NumberMiss("ambiguous", tuple(holding))
+    record = best_by_key(conn, key, holding[0].slug) if key and holding else None
+    if record is None:
+        using = _formats_used_by(conn, number)
+        # a jurisdiction named by the caller is covered: its permit is what is missing
+        if using or jurisdiction is not None:
+            return NumberMiss("permit_not_found", using)
+        return NumberMiss("jurisdiction_not_supported")
+    return NumberMatch(
+        record=record,
+        jurisdiction=holding[0],
+        last_synced_at=last_successful_sync(conn, record.dataset),
+        age_seconds=_age_seconds(record, now),
+    )
+
+
+def by_number(
+    engine: Engine, number: str, *, jurisdiction: str | None, now: datetime
+) -> NumberLookup:
+    """The permit with this number (trimmed, any case), in ``jurisdiction`` or wherever it is."""
+    with engine.connect() as conn:
+        return _look_up(conn, number, jurisdiction, now)
+
+
+def by_numbers(
+    engine: Engine, asks: Sequence[tuple[str, str | None]], *, now: datetime
+) -> list[NumberLookup]:
+    """:func:`by_number` for each (number, jurisdiction or None), in order, on one connection."""
+    with engine.connect() as conn:
+        return [_look_up(conn, number, jurisdiction, now) for number, jurisdiction in asks]

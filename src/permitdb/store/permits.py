@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
+from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
 from permitdb.store import dialects
 
 # re-exported: the query is the input of this module's searches, so callers import it here
@@ -78,6 +79,8 @@ def _values(record: PermitRecord, now: datetime) -> dict[str, Any]:
     # fetched_at is required; a record built outside ingest was fetched "now"
     values["fetched_at"] = record.fetched_at or now
     values["updated_at"] = now
+    values["permit_number_key"] = permit_number_key(record.permit_number)
+    values["permit_number_shape"] = permit_number_shape(record.permit_number)
     return values
 
 

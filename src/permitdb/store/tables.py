@@ -158,6 +158,9 @@ permits = Table(
     Column("quality_flags", Json, nullable=False),
     Column("raw", Json, nullable=False),
     Column("content_hash", String(64), nullable=False),
+    # derived by the store from permit_number (normalize.permit_numbers), for lookups by number
+    Column("permit_number_key", Text),
+    Column("permit_number_shape", Text),
     Index("uq_permits_dataset_source_record_id", "dataset", "source_record_id", unique=True),
     Index("ix_permits_applied_date", "applied_date"),
     Index("ix_permits_status", "status"),
@@ -166,7 +169,13 @@ permits = Table(
     # new-construction parcels are shown only while no permit shares their parcel (store.parcels)
     Index("ix_permits_state_parcel_id", "state", "parcel_id"),
     Index("ix_permits_updated_at", "updated_at"),  # updated_since: clients syncing changes
+    # by number, with or without a jurisdiction: one index range either way
+    Index("ix_permits_permit_number_key_jurisdiction", "permit_number_key", "jurisdiction"),
+    # which jurisdictions use a shape: one index seek per jurisdiction (store.permit_numbers)
+    Index("ix_permits_permit_number_shape_jurisdiction", "permit_number_shape", "jurisdiction"),
 )
+# Columns of ``permits`` that are no PermitRecord field: the store derives them.
+DERIVED_COLUMNS = ("permit_number_key", "permit_number_shape")
 # The permit listing's keyset order, unfiltered and under its two most common filters.
 LISTING_ORDER = (permits.c.issued_date.desc().nulls_last(), permits.c.id.desc())
 Index("ix_permits_issued_date_id", *LISTING_ORDER)

@@ -31,6 +31,10 @@ R = TypeVar("R")
 
 # Repeatable filters take at most this many values; a longer list belongs in a POST body.
 MAX_VALUES = 100
+MAX_IDS = 50
+PermitId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+# What a batch by id may be combined with: output options, not filters or paging
+WITH_IDS = frozenset({"id", "include_raw", "fields"})
 
 
 def _many(description: str, example: object) -> Any:
@@ -173,6 +177,14 @@ class PermitFilters(BaseModel):
     owner: Text | None = Field(
         None, description="Owner name contains (people:read scope)", examples=["housing"]
     )
+    # a batch by id instead of a search
+    id: list[PermitId] = Field(
+        default_factory=list,
+        max_length=MAX_IDS,
+        description=f"Permit id; repeatable, up to {MAX_IDS}, answered in the order asked. "
+        "Combines with include_raw and fields only",
+        examples=[["b3f1c2d4e5a6978812345678"]],
+    )
     # the page
     limit: int = Field(100, ge=1, le=1000, description="Page size", examples=[100])
     cursor: str | None = Field(None, max_length=1000, description="next_cursor of the last page")
@@ -217,6 +229,7 @@ class PermitSearch:
     include_count: bool
     include_raw: bool
     fields: tuple[str, ...]
+    ids: tuple[str, ...] = ()  # a batch by id: no filters, no paging
 
 
 Location = Literal["query", "body"]
@@ -299,8 +312,20 @@ SAME_NAMES = (
 )
 
 
+def _checked_ids(filters: PermitFilters, location: Location) -> tuple[str, ...]:
+    others = sorted(filters.model_fields_set - WITH_IDS)
+    if filters.id and others:
+        message = (
+            f"id cannot be combined with {', '.join(others)}; ask by id alone (include_raw "
+            "and fields may be added), or drop id to search"
+        )
+        raise invalid("id", message, "combination", location)
+    return tuple(filters.id)
+
+
 def to_search(filters: PermitFilters, location: Location = "query") -> PermitSearch:
     """Check what one field cannot check alone, and build the store's query."""
+    ids = _checked_ids(filters, location)
     for low_name, high_name in RANGES:
         _ordered(filters, low_name, high_name, location)
     include_tags, exclude_tags = _parsed("tags", location, _tag_list, filters.tags)
@@ -336,7 +361,9 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
         property_class=tuple(dict.fromkeys(filters.property_class)),
         updated_since=updated_since,
     )
-    return PermitSearch(query, filters.cursor, filters.include_count, filters.include_raw, fields)
+    return PermitSearch(
+        query, filters.cursor, filters.include_count, filters.include_raw, fields, ids
+    )
 
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it

@@ -118,16 +118,21 @@ class Provenance(Sparse):
     fetched_at: datetime | None = Field(description="When permitdb fetched it (UTC)")
 
 
-class Permit(Sparse):
+class PermitIdentity(Schema):
+    """What names a permit and where it stands: the fields every permit view starts with."""
+
     id: str = Field(description="Stable permitdb id; use it with GET /v1/permits/{id}")
     jurisdiction: str = Field(description="Jurisdiction slug, e.g. 'austin-tx'")
     dataset: str = Field(description="Dataset slug, '<jurisdiction>/<dataset>'")
     record_class: RecordClass = Field(description="permit, certificate_of_occupancy, …")
     permit_number: str | None = Field(description="The jurisdiction's permit number")
-    description: str | None = Field(description="Work description")
     status: Status = Field(description="Normalized status (docs/vocabulary.md)")
     status_phase: StatusPhase = Field(description="open, closed or unknown")
     status_raw: str | None = Field(description="Status as the jurisdiction wrote it")
+
+
+class Permit(PermitIdentity, Sparse):
+    description: str | None = Field(description="Work description")
     category: Tag | None = Field(description="Main normalized category (one of the tags)")
     tags: list[Tag] = Field(description="Normalized work tags, e.g. solar, roofing")
     property_class: PropertyClass = Field(description="Normalized property class")
@@ -223,10 +228,15 @@ class GeographyHint(Schema):
 
 
 class PermitPage(Schema):
-    data: list[Permit] = Field(description="Permits, newest issue date first")
+    data: list[Permit] = Field(
+        description="Permits, newest issue date first (with id: in the order asked, each once)"
+    )
     returned: int = Field(description="Number of items in data")
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
     total: TotalCount | None = Field(None, description="Only with include_count=true")
+    not_found: list[str] | None = Field(
+        None, description="Only with id: the ids asked that no permit has, in the order asked"
+    )
     hint: GeographyHint | None = Field(
         None,
         description="Only on an empty page whose state, city or zip matches no stored record "
@@ -243,6 +253,18 @@ def _days(start: date | None, end: date | None) -> int | None:
 
 def _or_none(values: dict[str, Any]) -> dict[str, Any] | None:
     return values if any(v is not None for v in values.values()) else None
+
+
+def dates_json(r: PermitRecord) -> dict[str, date | None]:
+    """The ``dates`` object (see :class:`PermitDates`)."""
+    return {
+        "applied": r.applied_date,
+        "issued": r.issued_date,
+        "finaled": r.finaled_date,
+        "expires": r.expires_date,
+        "status": r.status_date,
+        "co_issued": r.co_issued_date,
+    }
 
 
 def permit_json(r: PermitRecord, *, include_raw: bool, people: bool) -> dict[str, Any]:
@@ -269,14 +291,7 @@ def permit_json(r: PermitRecord, *, include_raw: bool, people: bool) -> dict[str
             "work_class": r.work_class,
             "proposed_use": r.proposed_use,
         },
-        "dates": {
-            "applied": r.applied_date,
-            "issued": r.issued_date,
-            "finaled": r.finaled_date,
-            "expires": r.expires_date,
-            "status": r.status_date,
-            "co_issued": r.co_issued_date,
-        },
+        "dates": dates_json(r),
         "durations": {
             "approval_days": _days(r.applied_date, r.issued_date),
             "construction_days": _days(r.issued_date, r.finaled_date),

@@ -1,0 +1,34 @@
+"""The path and query of a lookup by permit number: the number, and the optional jurisdiction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from permitdb.normalize.permit_numbers import MAX_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class NumberAsk:
+    permit_number: str
+    jurisdiction: str | None
+
+
+# async: pure parsing, so FastAPI need not hop to the thread pool to run it
+async def number_ask(
+    permit_number: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=MAX_LENGTH,
+            pattern=r"\S",  # not only spaces: a blank number matches nothing
+            description="Permit number; spaces around it and letter case do not matter",
+        ),
+    ],
+    jurisdiction: Annotated[
+        str | None, Query(description="Jurisdiction slug; without it, detected from the number")
+    ] = None,
+) -> NumberAsk:
+    return NumberAsk(permit_number, jurisdiction)
