@@ -25,6 +25,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bench import lookup_bench, sort_bench
+from bench.browse_bench import BROWSE, BROWSE_LABELS, browse_load
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.fulltext import fts5_excluded, fts5_expression, parse
@@ -52,6 +53,7 @@ QUERY_LABELS: Final = {
     "near": f"near = a stored permit's point, radius_m = {RADIUS_M:g}, limit 100",
     **lookup_bench.LABELS,
     **sort_bench.QUERY_LABELS,
+    **BROWSE_LABELS,
 }
 QUERIES: Final = tuple(QUERY_LABELS)
 
@@ -339,6 +341,8 @@ def load_for(cell: Cell, engine: Engine, base_url: str, key: str, params: Params
     """The work of one cell; ``engine`` is the one the store and raw SQL paths query through."""
     if cell.query in sort_bench.QUERIES:
         return sort_bench.load_for(cell.path, cell.query, engine, base_url, key, params)
+    if cell.query in BROWSE:
+        return browse_load(cell.path, cell.query, engine, base_url, key)
     if cell.path == "API":
         return api_load(base_url, key, params, cell.query)
     if cell.path == "store":

@@ -91,3 +91,70 @@ STATUS_PHASE: Final[dict[Status, StatusPhase]] = {
     "on_hold": "open",
     "unknown": "unknown",
 }
+
+
+# What each value means, as docs/vocabulary.md tables it (tests/test_vocabulary_docs.py checks);
+# the browse endpoints serve these so clients need not copy them.
+STATUS_MEANINGS: Final[dict[Status, str]] = {
+    "applied": "filed / submitted / accepted, not yet in review",
+    "in_review": "plan check, corrections, pending approval, fees due",
+    "issued": "issued / approved / permit granted, work may start",
+    "inspection": "inspections under way",
+    "finaled": "final inspection passed / completed / closed as done / CO issued",
+    "expired": "expired or lapsed before completion",
+    "cancelled": "withdrawn, voided, cancelled, abandoned",
+    "revoked": "revoked or suspended by the authority",
+    "denied": "application denied / disapproved",
+    "on_hold": "on hold / stop work",
+    "unknown": "no status, or a raw value that maps to nothing",
+}
+TAG_MEANINGS: Final[dict[Tag, str]] = {
+    "new_construction": "a new building or structure (not an accessory shed/fence alone)",
+    "addition": "adds floor area to an existing building",
+    "alteration": (
+        "remodel, renovation, tenant improvement, interior/exterior alteration, conversion"
+    ),
+    "repair": (
+        "repair of damage or deterioration (fire, storm, water or impact damage; foundation, "
+        "facade or masonry repair), or a record whose raw type is a repair permit. A "
+        "like-for-like replacement (re-roof, HVAC change-out, water heater, windows, water "
+        "line, elevator part) carries the replaced element's tag, not `repair`"
+    ),
+    "demolition": "full or partial demolition, wrecking",
+    "adu": "accessory dwelling unit, granny flat, junior ADU, garage conversion to a dwelling",
+    "roofing": "re-roof, roof replacement or repair",
+    "solar": "photovoltaic or solar thermal",
+    "battery": "energy storage system, battery backup, ESS",
+    "ev_charger": "electric-vehicle charger, EVSE",
+    "heat_pump": "heat pump (air- or ground-source, mini-split)",
+    "hvac": "heating, ventilation, air conditioning, furnace, boiler, ductwork, mechanical",
+    "electrical": "wiring, panel/service upgrade, circuits, low-voltage, generator",
+    "plumbing": "plumbing fixtures, piping, re-pipe, backflow",
+    "water_heater": "water heater replacement or install",
+    "gas": "gas piping, gas line, gas appliance connection",
+    "fire_protection": "sprinkler, fire alarm, suppression, standpipe",
+    "elevator": "elevator, escalator, lift, conveyance",
+    "pool": "swimming pool, spa, hot tub",
+    "deck": "deck, porch, patio cover, balcony",
+    "fence": "fence or wall (non-retaining)",
+    "garage": "garage or carport (new, or work on one)",
+    "kitchen": "kitchen remodel",
+    "bathroom": "bathroom remodel",
+    "windows_doors": "window or door replacement, storefront",
+    "siding": "siding, facade cladding, stucco",
+    "structural": "foundation, seismic retrofit, structural repair, retaining wall, underpinning",
+    "grading": "grading, excavation, site work, paving, driveway",
+    "sewer": "sewer lateral, septic, sewer connection",
+    "sign": "sign, awning, canopy",
+    "telecom": "antenna, cell tower, wireless facility",
+    "scaffold": "scaffold, sidewalk shed, construction fence",
+    "temporary": "tent, temporary structure, event",
+}
+PROPERTY_CLASS_MEANINGS: Final[dict[PropertyClass, str]] = {
+    "residential": "homes: single-family houses, duplexes, apartments, condominiums, ADUs",
+    "commercial": "offices, shops, restaurants, hotels and other businesses",
+    "mixed_use": "one building with both dwellings and businesses",
+    "industrial": "factories, warehouses, plants and utilities",
+    "public": "institutional, government and school buildings",
+    "unknown": "no class, occupancy or use published, or one that maps to nothing",
+}

@@ -7,7 +7,7 @@ tests do not depend on which real jurisdictions the bundled catalog holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.settings import Settings
 from permitdb.store.api_keys import insert_api_key
 from permitdb.store.datasets import register_datasets
+from permitdb.store.ingest_state import finish_run, start_run
 from permitdb.store.permits import upsert_permits
 
 SECRET = "api-test-secret"
@@ -119,6 +120,38 @@ def store(engine: Engine, make_record: Callable[..., PermitRecord]) -> Store:
         return records
 
     return save
+
+
+RecordRun = Callable[..., None]
+
+
+@pytest.fixture
+def record_run(engine: Engine) -> RecordRun:
+    """``record_run(dataset, status, error=None, finished=, catalog=)``: one finished sync in
+    the run log, started at ``NOW``, its datasets registered first."""
+
+    def record(
+        dataset: str,
+        status: str,
+        error: str | None = None,
+        *,
+        finished: datetime = NOW + timedelta(minutes=3),
+        catalog: Sequence[CatalogEntry] = CATALOG,
+    ) -> None:
+        with engine.begin() as conn:
+            register_datasets(conn, catalog, now=NOW, source_url_for=lambda e: f"file://{e.slug}")
+            run_id = start_run(conn, dataset, mode="full", cursor_before=None, now=NOW)
+            finish_run(
+                conn,
+                dataset,
+                run_id=run_id,
+                status=status,
+                cursor_after=None,
+                error=error,
+                now=finished,
+            )
+
+    return record
 
 
 def error_of(response: Any, status: int, code: str) -> dict[str, Any]:

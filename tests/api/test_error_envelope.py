@@ -34,7 +34,13 @@ def operations(app: FastAPI) -> list[tuple[str, str, bool]]:
         for path, methods in sorted(app.openapi()["paths"].items())
         for method, operation in methods.items()
     ]
-    assert {("GET", "/v1/permits", True), ("GET", "/v1/health", False)} <= set(found)
+    assert {
+        ("GET", "/v1/permits", True),
+        ("GET", "/v1/health", False),
+        ("GET", "/v1/cities", True),
+        ("GET", "/v1/jurisdictions/{slug}/stats", True),
+        ("GET", "/v1/meta/release", False),
+    } <= set(found)
     return found
 
 

@@ -23,6 +23,7 @@ MODELS = [
     model.FieldSpec,
     model.ValueMaps,
     model.Recording,
+    model.Licence,
     model.Parcels,
 ]
 

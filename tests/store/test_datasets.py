@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,7 +11,12 @@ from sqlalchemy.engine import Engine
 
 from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
-from permitdb.store.datasets import JurisdictionStats, jurisdiction_stats, register_datasets
+from permitdb.store.datasets import (
+    DatasetStats,
+    JurisdictionStats,
+    jurisdiction_stats,
+    register_datasets,
+)
 from permitdb.store.ingest_state import finish_run, start_run
 from permitdb.store.permits import upsert_permits
 from permitdb.store.tables import datasets
@@ -84,7 +90,8 @@ def test_jurisdiction_stats(
         )
         start_run(conn, chicago.slug, mode="full", cursor_before=None, now=NOW + timedelta(hours=3))
         stats = jurisdiction_stats(conn)
-    assert stats == [
+    austin_datasets = stats[0].by_dataset
+    assert [replace(s, by_dataset={}) for s in stats] == [
         JurisdictionStats(
             slug="austin-tx",
             name="Austin",
@@ -110,3 +117,25 @@ def test_jurisdiction_stats(
             last_run_at=NOW + timedelta(hours=3),
         ),
     ]
+    # one failed dataset beside a good one is visible per dataset, with its error
+    runs = {
+        slug: (d.records, d.last_success_at, d.last_run_status, d.last_run_at, d.last_error)
+        for slug, d in austin_datasets.items()
+    }
+    assert runs == {
+        austin.slug: (2, NOW + timedelta(minutes=5), "succeeded", NOW + timedelta(minutes=5), None),
+        certificates.slug: (1, None, "failed", NOW + timedelta(hours=2), "HTTP 500"),
+    }
+    assert austin_datasets[certificates.slug] == DatasetStats(
+        slug=certificates.slug,
+        name=certificates.name,
+        platform="arcgis",
+        record_class="certificate_of_occupancy",
+        source_url="https://data.example.gov/d/certificates-of-occupancy",
+        records=1,
+        last_run_id=second,
+        last_run_status="failed",
+        last_run_at=NOW + timedelta(hours=2),
+        last_error="HTTP 500",
+    )
+    assert stats[1].by_dataset[chicago.slug].last_run_status == "running"

@@ -12,7 +12,7 @@ from permitdb.api.handlers import install_error_handlers
 from permitdb.api.middleware import RequestContext
 from permitdb.api.params.strict import reject_unknown_parameters
 from permitdb.api.responses import OrjsonResponse
-from permitdb.api.routes import health, jurisdictions, permit_numbers, permits
+from permitdb.api.routes import health, jurisdictions, meta, permit_numbers, permits, places
 from permitdb.api.state import ApiState
 from permitdb.catalog.load import load_catalog
 from permitdb.catalog.model import CatalogEntry
@@ -22,9 +22,10 @@ from permitdb.store.engine import engine_from_settings
 DESCRIPTION = """\
 US building permits from public portals, normalized into one canonical schema.
 
-* **Auth**: `Authorization: Bearer <key>` or `X-API-Key: <key>` (health and jurisdictions are
-  public). Keys are created by the operator with `permitdb keys create`.
-* **Paging**: keyset cursors. Pass `next_cursor` back as `cursor` with the same filters.
+* **Auth**: `Authorization: Bearer <key>` or `X-API-Key: <key>` (health, meta/release and
+  jurisdictions are public). Keys are created by the operator with `permitdb keys create`.
+* **Paging**: keyset cursors, on permits and every browse list alike. Pass `next_cursor` back
+  as `cursor` with the same filters.
 * **Errors**: always `{"error": {"code", "message", "request_id", "details"?}}`; codes are stable.
 * **Headers**: every response carries `X-Request-Id` (yours echoed, or generated) and
   `X-Response-Time-ms`.
@@ -37,7 +38,11 @@ TAGS = [
         "(API key required).",
     },
     {"name": "jurisdictions", "description": "Coverage: what is loaded and how fresh (public)."},
-    {"name": "meta", "description": "Service health (public)."},
+    {
+        "name": "browse",
+        "description": "The values the permit filters take, with record counts (API key required).",
+    },
+    {"name": "meta", "description": "Service health and the data release date (public)."},
 ]
 
 
@@ -73,6 +78,6 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(RequestContext)
     # permit_numbers before permits: its paths must not be read as /v1/permits/{permit_id}
-    for module in (health, jurisdictions, permit_numbers, permits):
+    for module in (health, meta, jurisdictions, permit_numbers, permits, places):
         app.include_router(module.router)
     return app

@@ -21,7 +21,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from permitdb.api.errors import InsufficientScope, InvalidApiKey, MissingApiKey
+from permitdb.api.errors import (
+    ApiError,
+    InsufficientScope,
+    InvalidApiKey,
+    MissingApiKey,
+    ServiceUnavailable,
+)
 from permitdb.api.keys import hash_api_key, is_well_formed
 from permitdb.api.params.strict import REQUIRES_KEY, check_query
 from permitdb.api.state import State
@@ -103,3 +109,10 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRow]]:
 
 
 PermitsRead = Annotated[ApiKeyRow, Depends(require_scope("permits:read"))]
+# What a route behind a key can answer besides its own errors (for its OpenAPI responses=).
+AUTH_ERRORS: tuple[type[ApiError], ...] = (
+    MissingApiKey,
+    InvalidApiKey,
+    InsufficientScope,
+    ServiceUnavailable,
+)

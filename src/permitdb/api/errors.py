@@ -26,6 +26,9 @@ class ErrorDetail(BaseModel):
     loc: list[str | int] = Field(description="Where the problem is, e.g. ['query', 'limit']")
     msg: str = Field(description="What is wrong with it")
     type: str = Field(description="Machine-readable kind, e.g. 'less_than_equal'")
+    nearest: list[str] | None = Field(
+        None, description="For an unknown value: the known values closest to it"
+    )
 
 
 class ErrorBody(BaseModel):
@@ -175,6 +178,15 @@ class InvalidParameter(ApiError):
     default_message = "A parameter has an invalid value; 'details' says which and why."
 
 
+class UnknownJurisdiction(ApiError):
+    status_code = 422
+    code = "unknown_jurisdiction"
+    default_message = (
+        "No jurisdiction has this slug. GET /v1/jurisdictions lists every slug; 'details' "
+        "names the nearest ones."
+    )
+
+
 class UnknownParameter(ApiError):
     status_code = 422
     code = "unknown_parameter"
@@ -218,6 +230,7 @@ ERROR_CLASSES: tuple[type[ApiError], ...] = (
     NotFound,
     MethodNotAllowed,
     InvalidParameter,
+    UnknownJurisdiction,
     UnknownParameter,
     InvalidCursor,
     InternalError,

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from permitdb.api.key_cache import KeyCache
 from permitdb.catalog.model import CatalogEntry
+from permitdb.services.counts import CountCache
 from permitdb.settings import Settings
 
 
@@ -20,6 +21,7 @@ class ApiState:
     settings: Settings
     catalog: Sequence[CatalogEntry]
     keys: KeyCache = field(default_factory=KeyCache)
+    counts: CountCache = field(default_factory=CountCache)  # browse lists, per data version
 
 
 # async: FastAPI would run a plain def in the thread pool, a hop that costs more than this

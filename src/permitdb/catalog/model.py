@@ -220,6 +220,15 @@ class Recording(Model):
     layer_metadata: str | None = Field(None, description="ArcGIS: the layer's ?f=json document")
 
 
+class Licence(Model):
+    """The terms a dataset is published under, as its recording's ``SOURCE.md`` states them."""
+
+    name: str = Field(min_length=1, description="e.g. Open Data Commons PDDL")
+    url: str | None = Field(
+        None, pattern=r"^https?://", description="Where the terms are published, when known"
+    )
+
+
 class Parcels(Model):
     """``record_class: new_construction_parcel``: which assessor rows show a recent building.
 
@@ -271,6 +280,10 @@ class CatalogEntry(Model):
     recording: Recording
     parcels: Parcels | None = Field(
         None, description="Required with, and only with, record_class new_construction_parcel"
+    )
+    licence: Licence | None = Field(None, description="Terms the data is published under")
+    stale_after_days: int | None = Field(
+        None, ge=1, description="A dataset with no good sync for this many days is stale"
     )
     notes: str | None = None
 

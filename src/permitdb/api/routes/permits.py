@@ -12,31 +12,36 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path
 
-from permitdb.api.auth import PEOPLE_SCOPE, PermitsRead
+from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, PermitsRead
 from permitdb.api.cursors import decode_cursor, encode_cursor
 from permitdb.api.errors import (
     InsufficientScope,
-    InvalidApiKey,
     InvalidCursor,
     InvalidParameter,
-    MissingApiKey,
     PermitNotFound,
-    ServiceUnavailable,
+    UnknownJurisdiction,
     UnknownParameter,
     error_responses,
 )
 from permitdb.api.params.permits import PermitSearch, PolygonSearch, permit_search, to_search
+from permitdb.api.params.places import check_jurisdictions
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitPage, permit_json, project
 from permitdb.api.state import State
 from permitdb.canonical import PermitRecord
 from permitdb.services import permits as permit_service
+from permitdb.services import places
 from permitdb.store.api_keys import ApiKeyRow
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
 
-_AUTH_ERRORS = (MissingApiKey, InvalidApiKey, InsufficientScope, ServiceUnavailable)
-_SEARCH_ERRORS = (*_AUTH_ERRORS, InvalidCursor, InvalidParameter, UnknownParameter)
+_SEARCH_ERRORS = (
+    *AUTH_ERRORS,
+    InvalidCursor,
+    InvalidParameter,
+    UnknownParameter,
+    UnknownJurisdiction,
+)
 
 
 def _people(key: ApiKeyRow, search: PermitSearch) -> bool:
@@ -58,6 +63,9 @@ def _permits(records: list[PermitRecord], search: PermitSearch, people: bool) ->
 
 
 def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
+    """One page; an unknown jurisdiction slug is a 422, and an empty page whose state, city or
+    zip matches nothing stored carries a ``hint`` (looked for only then, so other pages pay
+    nothing for it)."""
     people = _people(key, search)
     if search.ids:
         records, not_found = permit_service.by_ids(state.engine, search.ids)
@@ -69,6 +77,8 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
                 "not_found": not_found,
             }
         )
+    if search.query.jurisdiction:
+        check_jurisdictions(state, search.query.jurisdiction)
     secret = state.settings.secret_key.get_secret_value()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
     page = permit_service.search(
@@ -83,6 +93,9 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
     if page.total is not None:
         value, exact = page.total
         body["total"] = {"value": value, "relation": "eq" if exact else "gte"}
+    hint = None if page.records else places.geography_hint(state.engine, state.counts, search.query)
+    if hint is not None:
+        body["hint"] = {"message": hint.message, "browse": hint.browse, "nearest": hint.nearest}
     return OrjsonResponse(body)
 
 
@@ -123,7 +136,7 @@ def search_permits(
     "/{permit_id}",
     response_model=Permit,
     summary="Get one permit, with its raw source record",
-    responses=error_responses(*_AUTH_ERRORS, PermitNotFound),
+    responses=error_responses(*AUTH_ERRORS, PermitNotFound),
 )
 def read_permit(
     key: PermitsRead,

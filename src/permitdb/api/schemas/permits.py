@@ -221,6 +221,12 @@ class TotalCount(Schema):
     relation: Literal["eq", "gte"] = Field(description="eq: exact; gte: at least value")
 
 
+class GeographyHint(Schema):
+    message: str = Field(description="Which filter value matches nothing stored, and what to do")
+    browse: str = Field(description="The browse endpoint listing that filter's stored values")
+    nearest: list[str] = Field(description="Stored values closest to the one given, closest first")
+
+
 class PermitPage(Schema):
     data: list[Permit] = Field(
         description="Permits in the order of sort (default: newest issue date first); with id: "
@@ -231,6 +237,11 @@ class PermitPage(Schema):
     total: TotalCount | None = Field(None, description="Only with include_count=true")
     not_found: list[str] | None = Field(
         None, description="Only with id: the ids asked that no permit has, in the order asked"
+    )
+    hint: GeographyHint | None = Field(
+        None,
+        description="Only on an empty page whose state, city or zip matches no stored record "
+        "(a misspelling such as city=Brookyln): where to look the value up",
     )
 
 

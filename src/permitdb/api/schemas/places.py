@@ -1,0 +1,99 @@
+"""The browse lists: the values the permit filters take, each with how many records carry it.
+
+Every list is ``{"data", "returned", "next_cursor"}``, paged like ``GET /v1/permits``
+(``api.paging``); each item is built as a plain dict for orjson, like the permit pages.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import Field
+
+from permitdb.api.schemas.permits import Schema
+from permitdb.vocabulary import PropertyClass, Status, StatusPhase, Tag
+
+Item = TypeVar("Item")
+
+
+class ListPage(Schema, Generic[Item]):
+    data: list[Item] = Field(description="One page of the list, in its documented order")
+    returned: int = Field(description="Number of items in data")
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
+
+
+class StateItem(Schema):
+    state: str = Field(description="Two-letter USPS code, the state filter's value")
+    jurisdictions: int = Field(description="Jurisdictions of this state in the catalog database")
+    records: int = Field(description="Stored records (every record class) in this state")
+
+
+class CityItem(Schema):
+    city: str = Field(description="City exactly as stored: the city filter's value")
+    state: str = Field(description="Its two-letter USPS state code")
+    records: int = Field(description="Stored records (every record class) in this city")
+
+
+class ZipItem(Schema):
+    zip: str = Field(description="Five-digit ZIP code: the zip filter's value")
+    state: str = Field(description="Its two-letter USPS state code")
+    records: int = Field(description="Stored records (every record class) in this ZIP code")
+
+
+class TagItem(Schema):
+    tag: Tag = Field(description="The tag: a value of the tags and category filters")
+    meaning: str = Field(description="What work it covers (docs/vocabulary.md)")
+    records: int = Field(description="Stored records carrying this tag")
+
+
+class StatusItem(Schema):
+    status: Status = Field(description="The normalized status: a value of the status filter")
+    status_phase: StatusPhase = Field(description="Its phase: open, closed or unknown")
+    meaning: str = Field(description="Which raw statuses it stands for (docs/vocabulary.md)")
+    records: int = Field(description="Stored records with this status")
+
+
+class PropertyClassItem(Schema):
+    property_class: PropertyClass = Field(description="A value of the property_class filter")
+    meaning: str = Field(description="Which properties it covers (docs/vocabulary.md)")
+    records: int = Field(description="Stored records of this property class")
+
+
+class PermitTypeItem(Schema):
+    permit_type: str = Field(description="Raw type as the dataset wrote it: permit_type's value")
+    jurisdiction: str = Field(description="Jurisdiction slug")
+    dataset: str = Field(description="Dataset slug, '<jurisdiction>/<dataset>'")
+    records: int = Field(description="Stored records of this type in this dataset")
+    tags: list[Tag] = Field(
+        description="Tags the type alone earns (catalog value maps, then the general rules); "
+        "a record may earn more from its description"
+    )
+
+
+# Named lists, so /openapi.json (and clients generated from it) get plain names.
+class StateList(ListPage[StateItem]):
+    """Covered states, by USPS code."""
+
+
+class CityList(ListPage[CityItem]):
+    """Stored cities, by state then name."""
+
+
+class ZipList(ListPage[ZipItem]):
+    """Stored ZIP codes, by state then ZIP code."""
+
+
+class TagList(ListPage[TagItem]):
+    """Every tag, by name."""
+
+
+class StatusList(ListPage[StatusItem]):
+    """Every status, by name."""
+
+
+class PropertyClassList(ListPage[PropertyClassItem]):
+    """Every property class, by name."""
+
+
+class PermitTypeList(ListPage[PermitTypeItem]):
+    """Raw permit types, by dataset then type."""
