@@ -1,4 +1,5 @@
-"""Permit search as every caller needs it: one page, where it ended, and the optional total."""
+"""Permits as every caller needs them: a search page with its optional total, one permit by
+id, and one permit's change history."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from permitdb.canonical import PermitRecord
+from permitdb.store.permit_changes import (
+    ChangeKeyset,
+    PermitChange,
+    TimelineHead,
+    permit_history,
+    timeline_head,
+)
 from permitdb.store.permits import (
     PermitKeyset,
     PermitQuery,
@@ -35,3 +43,22 @@ def search(
 def by_id(engine: Engine, permit_id: str) -> PermitRecord | None:
     with engine.connect() as conn:
         return get_permit(conn, permit_id)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    head: TimelineHead  # first sighting and the number of changes, above every page
+    changes: list[PermitChange]
+    next_keyset: ChangeKeyset | None
+
+
+def history(
+    engine: Engine, permit_id: str, *, limit: int, after: ChangeKeyset | None
+) -> HistoryPage | None:
+    """One page of the permit's changes, newest first; None when no permit has this id."""
+    with engine.connect() as conn:
+        head = timeline_head(conn, permit_id)
+        if head is None:
+            return None
+        changes, next_keyset = permit_history(conn, head.permit_seq, limit=limit, after=after)
+    return HistoryPage(head, changes, next_keyset)

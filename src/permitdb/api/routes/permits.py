@@ -1,4 +1,4 @@
-"""``/v1/permits``: search with keyset paging, and one permit by id.
+"""``/v1/permits``: search with keyset paging, one permit by id, and its change history.
 
 The routes open their connection themselves rather than through the ``Conn`` dependency: a
 generator dependency costs two thread-pool hops per request (enter and exit), more than a
@@ -12,7 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from permitdb.api.auth import PermitsRead
-from permitdb.api.cursors import decode_cursor, encode_cursor
+from permitdb.api.cursors import (
+    decode_cursor,
+    decode_history_cursor,
+    encode_cursor,
+    encode_history_cursor,
+)
 from permitdb.api.errors import (
     InsufficientScope,
     InvalidApiKey,
@@ -22,15 +27,17 @@ from permitdb.api.errors import (
     ServiceUnavailable,
     error_responses,
 )
+from permitdb.api.params.paging import PageRequest, page_request
 from permitdb.api.params.permits import PermitSearch, permit_search
 from permitdb.api.responses import OrjsonResponse
-from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
+from permitdb.api.schemas.permits import Permit, PermitHistory, PermitPage, permit_json
 from permitdb.api.state import State
 from permitdb.services import permits as permit_service
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
 
 _AUTH_ERRORS = (MissingApiKey, InvalidApiKey, InsufficientScope, ServiceUnavailable)
+PermitId = Annotated[str, Path(min_length=1, max_length=128, description="Permit id")]
 
 
 @router.get(
@@ -74,9 +81,51 @@ def list_permits(
 def read_permit(
     _key: PermitsRead,
     state: State,
-    permit_id: Annotated[str, Path(min_length=1, max_length=128, description="Permit id")],
+    permit_id: PermitId,
 ) -> OrjsonResponse:
     record = permit_service.by_id(state.engine, permit_id)
     if record is None:
         raise PermitNotFound()
     return OrjsonResponse(permit_json(record, include_raw=True))
+
+
+@router.get(
+    "/{permit_id}/history",
+    response_model=PermitHistory,
+    summary="Get one permit's change history",
+    responses=error_responses(*_AUTH_ERRORS, PermitNotFound, InvalidCursor),
+)
+def read_permit_history(
+    _key: PermitsRead,
+    state: State,
+    permit_id: PermitId,
+    page: Annotated[PageRequest, Depends(page_request)],
+) -> OrjsonResponse:
+    """Every field change a re-sync saw (observed_at, field, old, new), newest first."""
+    secret = state.settings.secret_key.get_secret_value()
+    after = decode_history_cursor(page.cursor, permit_id, secret) if page.cursor else None
+    found = permit_service.history(state.engine, permit_id, limit=page.limit, after=after)
+    if found is None:
+        raise PermitNotFound()
+    next_keyset = found.next_keyset
+    return OrjsonResponse(
+        {
+            "permit_id": permit_id,
+            "first_seen_at": found.head.first_seen_at,
+            "change_count": found.head.changes,
+            "data": [
+                {
+                    "observed_at": change.observed_at,
+                    "field": change.field,
+                    "old": change.old,
+                    "new": change.new,
+                    "run_id": change.run_id,
+                }
+                for change in found.changes
+            ],
+            "returned": len(found.changes),
+            "next_cursor": (
+                encode_history_cursor(next_keyset, permit_id, secret) if next_keyset else None
+            ),
+        }
+    )
