@@ -23,7 +23,8 @@ DESCRIPTION = """\
 US building permits from public portals, normalized into one canonical schema.
 
 * **Auth**: `Authorization: Bearer <key>` or `X-API-Key: <key>` (health and jurisdictions are
-  public). Keys are created by the operator with `permitdb keys create`.
+  public; jurisdiction requests take any key). Keys are created by the operator with
+  `permitdb keys create`.
 * **Paging**: keyset cursors. Pass `next_cursor` back as `cursor` with the same filters.
 * **Errors**: always `{"error": {"code", "message", "request_id", "details"?}}`; codes are stable.
 * **Headers**: every response carries `X-Request-Id` (yours echoed, or generated) and
@@ -32,7 +33,11 @@ US building permits from public portals, normalized into one canonical schema.
 
 TAGS = [
     {"name": "permits", "description": "Search permits and fetch one by id (API key required)."},
-    {"name": "jurisdictions", "description": "Coverage: what is loaded and how fresh (public)."},
+    {
+        "name": "jurisdictions",
+        "description": "Coverage: what is loaded and how fresh (public); requests for more "
+        "(any API key).",
+    },
     {"name": "meta", "description": "Service health (public)."},
 ]
 

@@ -57,9 +57,11 @@ def find_or_create_request(
     """The request for ``(name_key, state)``, created with no votes if new; True if created.
 
     Insert-or-ignore, then read: two first requests at once make one row, never an error.
+    RETURNING tells whether the row was inserted (psycopg's rowcount does not, here).
     """
+    insert = dialects.insert_or_ignore(conn.dialect, jurisdiction_requests, ("name_key", "state"))
     created = conn.execute(
-        dialects.insert_or_ignore(conn.dialect, jurisdiction_requests, ("name_key", "state")),
+        insert.returning(jurisdiction_requests.c.id),
         {
             "name_key": name_key,
             "state": state,
@@ -75,18 +77,19 @@ def find_or_create_request(
             jurisdiction_requests.c.name_key == name_key, jurisdiction_requests.c.state == state
         )
     ).one()
-    return _row(row), created.rowcount == 1
+    return _row(row), created.first() is not None
 
 
 def add_vote(conn: Connection, request_id: int, api_key_id: int, *, now: datetime) -> bool:
     """Count this key's vote once; False (and nothing changes) when it had voted already."""
+    insert = dialects.insert_or_ignore(
+        conn.dialect, jurisdiction_request_votes, ("request_id", "api_key_id")
+    )
     voted = conn.execute(
-        dialects.insert_or_ignore(
-            conn.dialect, jurisdiction_request_votes, ("request_id", "api_key_id")
-        ),
+        insert.returning(jurisdiction_request_votes.c.request_id),
         {"request_id": request_id, "api_key_id": api_key_id, "created_at": now},
     )
-    if voted.rowcount != 1:
+    if voted.first() is None:
         return False
     conn.execute(
         sa.update(jurisdiction_requests)
