@@ -1,7 +1,8 @@
-"""The same three queries through three paths, so the cost of each layer is visible.
+"""The same four queries through three paths, so the cost of each layer is visible.
 
 * **API**: HTTP to uvicorn in another process (auth, validation, serialization, transport).
-* **store**: ``search_permits`` / ``get_permit`` in this process (SQLAlchemy Core + records).
+* **store**: ``search_permits`` / ``get_permit`` / ``permit_history`` in this process
+  (SQLAlchemy Core + records).
 * **raw SQL**: the equivalent ``text()`` SELECTs, rows left as tuples: the database's floor.
 
 Parameters (ids, date windows) are drawn from the loaded database with the benchmark seed.
@@ -26,17 +27,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.dialects import fts5_query
+from permitdb.store.permit_changes import permit_history, timeline_head
 from permitdb.store.permits import PermitKeyset, PermitQuery, get_permit, search_permits
 
 STATE: Final = "TX"
 WINDOW_DAYS: Final = 90
 TERMS: Final = ("solar", "roof", "heat pump", "water heater", "pool")
-QUERIES: Final = ("search", "by id", "full text")
+QUERIES: Final = ("search", "by id", "full text", "history")
 PATHS: Final = ("API", "store", "raw SQL")
 QUERY_LABELS: Final = {
     "search": "state + issued window, limit 100, next_cursor",
     "by id": "one permit by id",
     "full text": f"q = {' / '.join(TERMS)}, limit 100",
+    # a re-ingest of the same file changes nothing, so this is the lookup and the index probe
+    "history": "one permit's change history, newest first, limit 100 (empty in this data)",
 }
 
 COLUMNS: Final = ", ".join(FIELD_NAMES)
@@ -47,6 +51,13 @@ SQL_SEARCH: Final = (
 )
 SQL_AFTER: Final = " AND issued_date <= :last_date AND (issued_date < :last_date OR id < :last_id)"
 SQL_BY_ID: Final = f"SELECT {COLUMNS} FROM permits WHERE id = :id"
+# What store.permit_changes reads for one history page: the permit, its change count, a page.
+SQL_HISTORY_HEAD: Final = "SELECT seq, first_seen_at FROM permits WHERE id = :id"
+SQL_HISTORY_COUNT: Final = "SELECT count(*) FROM permit_changes WHERE permit_seq = :seq"
+SQL_HISTORY: Final = (
+    "SELECT id, observed_at, field, old_value, new_value, run_id FROM permit_changes "
+    "WHERE permit_seq = :seq ORDER BY observed_at DESC, id DESC LIMIT :wanted"
+)
 # The store's two full-text plans, chosen as it chooses (store.dialects.fulltext_is_common):
 # a capped count of matches decides between sorting every match and walking the listing
 # index ("+seq": SQLite's way to keep the IN from driving the lookup).
@@ -132,7 +143,13 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
             lambda: _get_json(client, "/v1/permits", asked)
         )
 
-    tasks = _tasks(params, query, search, by_id, full_text)
+    def history(permit_id: str) -> Task[httpx.Client]:
+        asked = {"limit": params.limit}
+        return lambda client, recorder: recorder.timed(
+            lambda: _get_json(client, f"/v1/permits/{permit_id}/history", asked)
+        )
+
+    tasks = _tasks(params, query, search, by_id, full_text, history)
     return Load(session, tasks, (RequestFailed, httpx.HTTPError))
 
 
@@ -169,7 +186,17 @@ def store_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
         wanted = PermitQuery(q=term, limit=params.limit)
         return lambda engine, recorder: recorder.timed(lambda: _store_search(engine, wanted, None))
 
-    tasks = _tasks(params, query, search, by_id, full_text)
+    def history(permit_id: str) -> Task[Engine]:
+        def fetch(engine: Engine) -> None:
+            with engine.connect() as conn:
+                head = timeline_head(conn, permit_id)
+                if head is None:
+                    raise RequestFailed(f"no permit {permit_id}")
+                permit_history(conn, head.permit_seq, limit=params.limit)
+
+        return lambda engine, recorder: recorder.timed(lambda: fetch(engine))
+
+    tasks = _tasks(params, query, search, by_id, full_text, history)
     return Load(lambda: nullcontext(engine), tasks, (RequestFailed, SQLAlchemyError))
 
 
@@ -225,7 +252,19 @@ def sql_load(engine: Engine, params: Params, query: str) -> Load[Engine]:
 
         return lambda _engine, recorder: recorder.timed(fetch)
 
-    tasks = _tasks(params, query, search, by_id, full_text)
+    def history(permit_id: str) -> Task[Engine]:
+        def fetch() -> None:
+            with engine.connect() as conn:
+                head = conn.execute(text(SQL_HISTORY_HEAD), {"id": permit_id}).first()
+                if head is None:
+                    raise RequestFailed(f"no permit {permit_id}")
+                bound = {"seq": head.seq, "wanted": params.limit + 1}
+                conn.execute(text(SQL_HISTORY_COUNT), bound).scalar_one()
+                conn.execute(text(SQL_HISTORY), bound).all()
+
+        return lambda _engine, recorder: recorder.timed(fetch)
+
+    tasks = _tasks(params, query, search, by_id, full_text, history)
     return Load(lambda: nullcontext(engine), tasks, (RequestFailed, SQLAlchemyError))
 
 
@@ -235,11 +274,14 @@ def _tasks(
     search: Callable[[date, date], Task[Any]],
     by_id: Callable[[str], Task[Any]],
     full_text: Callable[[str], Task[Any]],
+    history: Callable[[str], Task[Any]],
 ) -> list[Task[Any]]:
     if query == "search":
         return [search(low, high) for low, high in params.windows]
     if query == "by id":
         return [by_id(permit_id) for permit_id in params.ids]
+    if query == "history":
+        return [history(permit_id) for permit_id in params.ids]
     return [full_text(term) for term in TERMS]
 
 

@@ -129,7 +129,7 @@ def load_setup(config: BenchConfig) -> str:
         f"an unmeasured warm-up. A paged search follows `next_cursor` for up to {config.pages} "
         f"pages over a random {WINDOW_DAYS}-day issue window; each page is one request. "
         "**API**: HTTP with `X-API-Key` to one uvicorn worker in another process. "
-        "**store**: `search_permits` / `get_permit` in the benchmark process. "
+        "**store**: `search_permits` / `get_permit` / `permit_history` in the benchmark process. "
         "**raw SQL**: the equivalent `text()` SELECT, rows left as tuples. "
         "Client and server share the machine's cores, so API figures include the client's cost. "
         "*p50 ÷ raw*: the row's median over raw SQL's at the same thread count."
