@@ -81,6 +81,7 @@ def test_invalid_bodies_are_422_naming_the_field(
         ({"name": "Springfield", "state": "Missouri"}, "state"),
         ({"name": "...", "state": "MO"}, "name"),
         ({"name": "", "state": "MO"}, "name"),
+        ({"name": "Tulsa\x1b[2J", "state": "OK"}, "name"),
         ({"state": "MO"}, "name"),
     ):
         response = client.post(URL, json=body, headers=headers(key))

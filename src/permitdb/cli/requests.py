@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, cast
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from permitdb.cli.console import console, engine, fail
@@ -30,7 +31,7 @@ def list_(
         table.add_row(
             str(row.id),
             row.state,
-            row.name,
+            escape(row.name),  # typed by API callers: shown as text, never as Rich markup
             row.status,
             str(row.request_count),
             _when(row.created_at),
@@ -54,4 +55,4 @@ def set_status(
     )
     if row is None:
         fail(f"no request with id {request_id}; 'permitdb requests list' shows the ids.")
-    console.print(f"Request {row.id} ({row.name}, {row.state}) is now {row.status}.")
+    console.print(f"Request {row.id} ({escape(row.name)}, {row.state}) is now {row.status}.")

@@ -94,9 +94,9 @@ def record_changes(
     *,
     now: datetime,
     run_id: int | None,
-) -> int:
+) -> None:
     """Store one row per tracked field that differs between each stored row and its new
-    record; call before the update. Returns the number of rows written."""
+    record; call before the update, while the old values are still there."""
     stored: dict[int, sa.Row[Any]] = {}
     columns = [permits.c[name] for name in TRACKED_FIELDS]
     for chunk in _chunks([seq for seq, _ in changed]):
@@ -122,7 +122,6 @@ def record_changes(
             )
     if entries:
         conn.execute(sa.insert(permit_changes), entries)
-    return len(entries)
 
 
 def _after(after: ChangeKeyset | None) -> sa.ColumnElement[bool]:

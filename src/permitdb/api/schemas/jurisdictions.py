@@ -133,6 +133,8 @@ class JurisdictionRequestBody(Schema):
     @field_validator("name")
     @classmethod
     def _has_words(cls, value: str) -> str:
+        if not value.isprintable():
+            raise ValueError("the name has control characters; send the name as plain text")
         if not name_key(value):
             raise ValueError("the name has no letters or digits; send the jurisdiction's name")
         return value
