@@ -20,7 +20,12 @@ from permitdb.store.engine import create_engine_for
 
 CheckError = Callable[..., dict[str, Any]]
 CATALOG: list[CatalogEntry] = []  # jurisdictions are not what these tests look at
-PROTECTED = {"/v1/permits", "/v1/permits/{permit_id}"}
+PROTECTED = {
+    "/v1/permits",
+    "/v1/permits/{permit_id}",
+    "/v1/permits/{permit_id}/history",
+    "/v1/jurisdictions/requests",
+}
 
 
 def concrete(path: str) -> str:
@@ -65,6 +70,14 @@ def test_wrong_method_on_every_route(
         error = check_error(response, 405, "method_not_allowed")
         assert "GET" in response.headers["allow"], path
         assert "DELETE" in error["message"]
+
+
+def test_wrong_method_names_every_method_the_path_takes(
+    client: TestClient, check_error: CheckError
+) -> None:
+    response = client.put("/v1/jurisdictions/requests")
+    check_error(response, 405, "method_not_allowed")
+    assert {"GET", "POST"} <= set(response.headers["allow"].split(", "))
 
 
 def test_unknown_route(client: TestClient, check_error: CheckError) -> None:
