@@ -362,3 +362,43 @@ def test_a_run_killed_before_its_first_page_is_marked_interrupted(engine: Engine
         "interrupted",
         "succeeded",
     ]
+
+
+def test_a_re_sync_keeps_each_changed_field_with_the_run_that_saw_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = Path("socrata") / "austin-tx"
+    rows = json.loads(
+        (default_recordings_dir() / folder / "issued-construction-permits.json").read_text()
+    )
+    (tmp_path / folder).mkdir(parents=True)
+    changed = {**rows[3], "status_current": "Final", "number_of_floors": "7"}
+    # two files: the replay portal caches a recording by its path
+    for name, version in (("before", rows), ("after", [*rows[:3], changed, *rows[4:]])):
+        (tmp_path / folder / f"{name}.json").write_text(json.dumps(version))
+    entry = catalog_entry("austin-tx/issued-construction-permits", page_size=5)
+
+    def sync(name: str, full: bool) -> RunSummary:
+        path = (folder / f"{name}.json").as_posix()
+        recording = Recording(path=path, min_rows=len(rows))
+        return ingest(
+            engine, entry.model_copy(update={"recording": recording}), tmp_path, full=full
+        )
+
+    sync("before", full=False)
+    second = sync("after", full=True)
+
+    assert second.updated == 1
+    changes = tables.permit_changes.c
+    with engine.connect() as conn:
+        seen = conn.execute(
+            sa.select(changes.field, changes.old_value, changes.new_value, changes.run_id)
+            .join(tables.permits, tables.permits.c.seq == changes.permit_seq)
+            .where(tables.permits.c.permit_number == changed["permit_number"])
+        ).all()
+    assert sorted(tuple(row) for row in seen) == [
+        ("status", '"issued"', '"finaled"', second.run_id),
+        ("status_phase", '"open"', '"closed"', second.run_id),
+        ("status_raw", '"Active"', '"Final"', second.run_id),
+        ("stories", "1", "7", second.run_id),
+    ]

@@ -12,7 +12,15 @@ from permitdb.api.handlers import install_error_handlers
 from permitdb.api.middleware import RequestContext
 from permitdb.api.params.strict import reject_unknown_parameters
 from permitdb.api.responses import OrjsonResponse
-from permitdb.api.routes import health, jurisdictions, meta, permit_numbers, permits, places
+from permitdb.api.routes import (
+    health,
+    jurisdiction_requests,
+    jurisdictions,
+    meta,
+    permit_numbers,
+    permits,
+    places,
+)
 from permitdb.api.state import ApiState
 from permitdb.catalog.load import load_catalog
 from permitdb.catalog.model import CatalogEntry
@@ -23,7 +31,8 @@ DESCRIPTION = """\
 US building permits from public portals, normalized into one canonical schema.
 
 * **Auth**: `Authorization: Bearer <key>` or `X-API-Key: <key>` (health, meta/release and
-  jurisdictions are public). Keys are created by the operator with `permitdb keys create`.
+  jurisdictions are public; jurisdiction requests take any key). Keys are created by the
+  operator with `permitdb keys create`.
 * **Paging**: keyset cursors, on permits and every browse list alike. Pass `next_cursor` back
   as `cursor` with the same filters.
 * **Errors**: always `{"error": {"code", "message", "request_id", "details"?}}`; codes are stable.
@@ -37,7 +46,11 @@ TAGS = [
         "description": "Search permits; fetch them by id or by permit number, with their status "
         "(API key required).",
     },
-    {"name": "jurisdictions", "description": "Coverage: what is loaded and how fresh (public)."},
+    {
+        "name": "jurisdictions",
+        "description": "Coverage: what is loaded and how fresh (public); requests for more "
+        "(any API key).",
+    },
     {
         "name": "browse",
         "description": "The values the permit filters take, with record counts (API key required).",
@@ -78,6 +91,16 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(RequestContext)
     # permit_numbers before permits: its paths must not be read as /v1/permits/{permit_id}
-    for module in (health, meta, jurisdictions, permit_numbers, permits, places):
+    # jurisdiction_requests before jurisdictions, permit_numbers before permits: a fixed path
+    # segment would otherwise be read as a slug or a permit id
+    for module in (
+        health,
+        meta,
+        jurisdiction_requests,
+        jurisdictions,
+        permit_numbers,
+        permits,
+        places,
+    ):
         app.include_router(module.router)
     return app

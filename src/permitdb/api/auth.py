@@ -72,8 +72,9 @@ def _touch(engine: Engine, key_id: int, now: datetime) -> None:
         touch_api_key(conn, key_id, now=now)
 
 
-def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRow]]:
-    """A dependency that admits an active key holding ``scope`` and returns its row."""
+def require_scope(scope: str | None) -> Callable[..., Awaitable[ApiKeyRow]]:
+    """A dependency that admits an active key holding ``scope`` (any active key for None)
+    and returns its row."""
 
     async def dependency(
         request: Request, state: State, key: Annotated[str | None, Depends(presented_key)]
@@ -92,7 +93,7 @@ def require_scope(scope: str) -> Callable[..., Awaitable[ApiKeyRow]]:
             if row is None:
                 raise InvalidApiKey()
             state.keys.put(key_hash, row)
-        if scope not in row.scopes:
+        if scope is not None and scope not in row.scopes:
             raise InsufficientScope(
                 f"This API key lacks the '{scope}' scope. Ask the operator for a key created "
                 f"with 'permitdb keys create --scope {scope}'."
@@ -116,3 +117,5 @@ AUTH_ERRORS: tuple[type[ApiError], ...] = (
     InsufficientScope,
     ServiceUnavailable,
 )
+# Endpoints every key holder may use whatever its scopes, such as asking for a jurisdiction.
+AnyKey = Annotated[ApiKeyRow, Depends(require_scope(None))]

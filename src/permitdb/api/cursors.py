@@ -1,10 +1,11 @@
-"""Opaque signed cursors: the permit listing's keyset, and the browse lists' last key.
+"""Opaque signed cursors for every paged listing: permits, the browse lists, a permit's
+history, jurisdiction requests.
 
-A cursor is base64url JSON of the position fields, a short hash of the query's filters and an
-HMAC tag over both. The tag (server secret) makes any edit detectable; the filter hash catches
-a cursor replayed with different filters (for the permit listing, the sort is one of them),
-which would silently skip or repeat rows. Both cases are a 400 ``invalid_cursor`` telling the
-caller to start over.
+A cursor is base64url JSON of the position fields (where the page ended), a *scope* and an
+HMAC tag over both. The tag (server secret) makes any edit detectable; the scope says which
+listing the cursor belongs to (a hash of the query's filters, the sort among them for permits;
+the permit whose history it pages), catching a cursor replayed elsewhere, which would silently
+skip or repeat rows. Both cases are a 400 ``invalid_cursor`` telling the caller to start over.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from permitdb.api.errors import InvalidCursor
+from permitdb.store.jurisdiction_requests import RequestKeyset
+from permitdb.store.permit_changes import ChangeKeyset
 from permitdb.store.permits import PermitQuery
 from permitdb.store.sorts import SORTS, PermitKeyset, PermitSort, SortValue
 
@@ -28,6 +31,10 @@ _TAG_LENGTH = 16
 # Not filters: the page size may change between pages, and a cursor continues past an offset.
 _PAGING: Final = frozenset({"limit", "offset"})
 Fields = list[str | None]
+_OTHER_LISTING = (
+    "This cursor was issued for {what}. Repeat the request that returned it, or drop "
+    "'cursor' to start from the first page."
+)
 
 
 def digest(filters: Mapping[str, Any]) -> str:
@@ -46,9 +53,9 @@ def _tag(payload: Fields, secret: str) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:_TAG_LENGTH]
 
 
-def sign(position: Fields, filters: str, secret: str) -> str:
-    """A cursor holding ``position`` for the query whose filter hash is ``filters``."""
-    payload: Fields = [*position, filters]
+def sign(position: Fields, scope: str, secret: str) -> str:
+    """A cursor holding ``position`` for the listing named by ``scope`` (e.g. a filter hash)."""
+    payload: Fields = [*position, scope]
     raw = json.dumps([*payload, _tag(payload, secret)], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
@@ -65,20 +72,31 @@ def _fields(cursor: str, size: int | None) -> list[Any]:
     return list(fields)
 
 
-def verify(cursor: str, size: int | None, filters: str, secret: str) -> Fields:
+def verify(
+    cursor: str,
+    size: int | None,
+    scope: str,
+    secret: str,
+    *,
+    listing: str = "different filters or another sort",
+) -> Fields:
     """The position fields (``size`` of them, if given) of a cursor :func:`sign` wrote for
-    these ``filters``."""
+    ``scope``; ``listing`` names what a cursor of another scope was meant for, for the message."""
     fields = _fields(cursor, size)
     *payload, tag = fields
     if not isinstance(tag, str) or not hmac.compare_digest(tag, _tag(payload, secret)):
         raise InvalidCursor()
-    if payload[-1] != filters:
-        raise InvalidCursor(
-            "This cursor was issued for different filters or another sort. Repeat the filters "
-            "and sort of the request that returned it, or drop 'cursor' to start from the "
-            "first page."
-        )
+    if payload[-1] != scope:
+        raise InvalidCursor(_OTHER_LISTING.format(what=listing))
     return payload[:-1]
+
+
+def _present(values: Fields) -> list[str]:
+    """Values a keyset never leaves empty (the tag proves we wrote them, so this holds)."""
+    present = [value for value in values if value is not None]
+    if len(present) != len(values):
+        raise InvalidCursor()
+    return present
 
 
 def _value_text(value: SortValue) -> str | None:
@@ -110,3 +128,31 @@ def decode_cursor(cursor: str, query: PermitQuery, secret: str) -> PermitKeyset:
         raise InvalidCursor()
     # The tag proves we wrote these values, so they have the shapes encode_cursor gave them.
     return PermitKeyset(sort=query.sort, value=_value(query.sort, value), id=str(permit_id))
+
+
+def _history_scope(permit_id: str) -> str:
+    return "history:" + hashlib.sha256(permit_id.encode()).hexdigest()[:12]
+
+
+def encode_history_cursor(keyset: ChangeKeyset, permit_id: str, secret: str) -> str:
+    return sign([keyset.observed_at.isoformat(), str(keyset.id)], _history_scope(permit_id), secret)
+
+
+def decode_history_cursor(cursor: str, permit_id: str, secret: str) -> ChangeKeyset:
+    scope = _history_scope(permit_id)
+    fields = verify(cursor, 2, scope, secret, listing="another permit's history")
+    observed_at, change_id = _present(fields)
+    return ChangeKeyset(observed_at=datetime.fromisoformat(observed_at), id=int(change_id))
+
+
+_REQUESTS_SCOPE = "jurisdiction-requests"
+
+
+def encode_requests_cursor(keyset: RequestKeyset, secret: str) -> str:
+    return sign([str(keyset.request_count), str(keyset.id)], _REQUESTS_SCOPE, secret)
+
+
+def decode_requests_cursor(cursor: str, secret: str) -> RequestKeyset:
+    fields = verify(cursor, 2, _REQUESTS_SCOPE, secret, listing="another listing")
+    request_count, request_id = _present(fields)
+    return RequestKeyset(request_count=int(request_count), id=int(request_id))

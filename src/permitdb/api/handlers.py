@@ -7,6 +7,7 @@ carry the request id and the envelope.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -49,6 +50,17 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return error_response(InvalidParameter(message, details=details), request_id_of(request.scope))
 
 
+def _allowed_methods(app: FastAPI, path: str, starlette_allow: str) -> str:
+    """Every method the API takes at ``path``. Starlette's own ``Allow`` names only the first
+    route whose path matched, so a path with a GET and a POST route would hide one of them."""
+    methods = {m.strip() for m in starlette_allow.split(",") if m.strip()}
+    for template, operations in app.openapi()["paths"].items():
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
+        if re.fullmatch(pattern, path):
+            methods |= {method.upper() for method in operations}
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     request_id = request_id_of(request.scope)
@@ -59,9 +71,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             message = f"No endpoint at {path}: drop the trailing slash ({path.rstrip('/')})."
         return error_response(NotFound(message), request_id)
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        allowed = _allowed_methods(request.app, path, (exc.headers or {}).get("Allow", ""))
         message = f"{request.method} is not allowed on {path}; use {allowed or 'GET'}."
-        return error_response(MethodNotAllowed(message), request_id, headers=exc.headers)
+        headers = {**(exc.headers or {}), "Allow": allowed}
+        return error_response(MethodNotAllowed(message), request_id, headers=headers)
     log.warning("unexpected HTTPException %d on %s", exc.status_code, path)
     return error_response(InternalError(), request_id)
 

@@ -12,7 +12,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from permitdb.cli import catalog, db, ingest, keys, normalize, quality, runs, serve
+from permitdb.cli import catalog, db, ingest, keys, normalize, quality, requests, runs, serve
 from permitdb.cli.console import fail
 from permitdb.errors import PermitdbError
 
@@ -39,6 +39,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(keys.app, name="keys")
+app.add_typer(requests.app, name="requests")
 app.command()(ingest.ingest)
 app.command()(runs.runs)
 app.command()(runs.quarantine)

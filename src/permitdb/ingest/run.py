@@ -137,7 +137,7 @@ def ingest_dataset(
                 pending = cursors.later(entry.cursor, pending, normalized.max_cursor)
             now = clock()
             with engine.begin() as conn:
-                counts = upsert_permits(conn, normalized.records, now=now)
+                counts = upsert_permits(conn, normalized.records, now=now, run_id=run_id)
                 ingest_state.quarantine(
                     conn, entry.slug, run_id=run_id, rejects=normalized.rejects, now=now
                 )

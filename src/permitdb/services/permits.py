@@ -1,4 +1,5 @@
-"""Permits as every caller asks for them: search, by id, a batch of ids, and by permit number.
+"""Permits as every caller asks for them: search, by id, a batch of ids, by permit number,
+and one permit's change history.
 
 A lookup by number answers with the permit, or says why not in terms a caller can act on:
 several jurisdictions hold the number (name one), none does but the number has a format some
@@ -18,6 +19,13 @@ from sqlalchemy import Connection, Engine
 
 from permitdb.canonical import PermitRecord
 from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
+from permitdb.store.permit_changes import (
+    ChangeKeyset,
+    PermitChange,
+    TimelineHead,
+    permit_history,
+    timeline_head,
+)
 from permitdb.store.permit_numbers import (
     Jurisdiction,
     best_by_key,
@@ -147,3 +155,22 @@ def by_numbers(
     """:func:`by_number` for each (number, jurisdiction or None), in order, on one connection."""
     with engine.connect() as conn:
         return [_look_up(conn, number, jurisdiction, now) for number, jurisdiction in asks]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    head: TimelineHead  # first sighting and the number of changes, above every page
+    changes: list[PermitChange]
+    next_keyset: ChangeKeyset | None
+
+
+def history(
+    engine: Engine, permit_id: str, *, limit: int, after: ChangeKeyset | None
+) -> HistoryPage | None:
+    """One page of the permit's changes, newest first; None when no permit has this id."""
+    with engine.connect() as conn:
+        head = timeline_head(conn, permit_id)
+        if head is None:
+            return None
+        changes, next_keyset = permit_history(conn, head.permit_seq, limit=limit, after=after)
+    return HistoryPage(head, changes, next_keyset)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from permitdb.canonical import FIELD_NAMES, PermitRecord
 from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
 from permitdb.store import dialects
+from permitdb.store.permit_changes import record_changes
 
 # re-exported: the query is the input of this module's searches, so callers import it here
 from permitdb.store.permit_filters import PermitQuery as PermitQuery
@@ -82,11 +83,16 @@ def _tag_rows(seq: int, record: PermitRecord) -> list[dict[str, Any]]:
 
 
 def upsert_permits(
-    conn: Connection, records: Sequence[PermitRecord], *, now: datetime
+    conn: Connection,
+    records: Sequence[PermitRecord],
+    *,
+    now: datetime,
+    run_id: int | None = None,
 ) -> UpsertCounts:
     """Write a page by (dataset, source_record_id); an unchanged content_hash is not rewritten.
 
-    A source row repeated within one page is written once, as its last version.
+    A source row repeated within one page is written once, as its last version. Each changed
+    field of a rewritten row is kept in the permit's history, seen by ingest run ``run_id``.
     """
     latest = {(record.dataset, record.source_record_id): record for record in records}
     existing = _existing(conn, list(latest))
@@ -109,6 +115,7 @@ def upsert_permits(
         for record in new:
             tags += _tag_rows(stored[record.dataset, record.source_record_id].seq, record)
     if changed:
+        record_changes(conn, changed, now=now, run_id=run_id)
         conn.execute(
             sa.update(permits).where(permits.c.seq == sa.bindparam("target_seq")),
             [{**_values(record, now), "target_seq": seq} for seq, record in changed],

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -267,4 +268,53 @@ api_keys = Table(
     Column("last_used_at", UtcDateTime()),
     Column("revoked_at", UtcDateTime()),
     Column("is_demo", Boolean, nullable=False, default=False),
+)
+
+# One row per canonical field a re-sync saw change (store.permit_changes): the permit's history.
+permit_changes = Table(
+    "permit_changes",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("permit_seq", Serial, ForeignKey("permits.seq", ondelete="CASCADE"), nullable=False),
+    Column("dataset", String(200), ForeignKey("datasets.slug"), nullable=False),
+    Column("observed_at", UtcDateTime(), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("old_value", Text),  # JSON text; NULL when the field was empty
+    Column("new_value", Text),
+    Column("run_id", Serial, ForeignKey("ingest_runs.id")),  # NULL when written outside ingest
+    # one permit's timeline, newest first, read backwards off this index
+    Index("ix_permit_changes_permit_seq_observed_at_id", "permit_seq", "observed_at", "id"),
+)
+
+# Jurisdictions users ask permitdb to cover, with one vote per API key.
+jurisdiction_requests = Table(
+    "jurisdiction_requests",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("name_key", String(200), nullable=False),  # "St. Louis" and "st louis": "st louis"
+    Column("state", String(2), nullable=False),
+    Column("name", Text, nullable=False),  # as the first requester wrote it
+    Column("status", String(20), nullable=False),  # requested | planned | covered | declined
+    # kept in step with the votes in the same transaction, so the listing pages off an index
+    Column("request_count", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("uq_jurisdiction_requests_name_key_state", "name_key", "state", unique=True),
+)
+# The request listing's order: most votes first, the earlier request first among equals.
+REQUEST_ORDER = (jurisdiction_requests.c.request_count.desc(), jurisdiction_requests.c.id)
+Index("ix_jurisdiction_requests_request_count_id", *REQUEST_ORDER)
+
+jurisdiction_request_votes = Table(
+    "jurisdiction_request_votes",
+    metadata,
+    Column(
+        "request_id",
+        Serial,
+        ForeignKey("jurisdiction_requests.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("api_key_id", Serial, ForeignKey("api_keys.id"), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("request_id", "api_key_id"),
 )

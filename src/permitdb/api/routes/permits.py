@@ -1,5 +1,5 @@
 """``/v1/permits``: search (GET with a query string, POST with a JSON body), a batch by ids,
-and one permit by id.
+one permit by id, and its change history.
 
 The routes open their connection through ``services.permits`` rather than the ``Conn``
 dependency: a generator dependency costs two thread-pool hops per request (enter and exit),
@@ -13,7 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path
 
 from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, PermitsRead
-from permitdb.api.cursors import decode_cursor, encode_cursor
+from permitdb.api.cursors import (
+    decode_cursor,
+    decode_history_cursor,
+    encode_cursor,
+    encode_history_cursor,
+)
 from permitdb.api.errors import (
     InsufficientScope,
     InvalidCursor,
@@ -23,10 +28,11 @@ from permitdb.api.errors import (
     UnknownParameter,
     error_responses,
 )
+from permitdb.api.paging import ListPaging, list_paging
 from permitdb.api.params.permits import PermitSearch, PolygonSearch, permit_search, to_search
 from permitdb.api.params.places import check_jurisdictions
 from permitdb.api.responses import OrjsonResponse
-from permitdb.api.schemas.permits import Permit, PermitPage, permit_json, project
+from permitdb.api.schemas.permits import Permit, PermitHistory, PermitPage, permit_json, project
 from permitdb.api.state import State
 from permitdb.canonical import PermitRecord
 from permitdb.services import permits as permit_service
@@ -34,6 +40,12 @@ from permitdb.services import places
 from permitdb.store.api_keys import ApiKeyRow
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
+PermitId = Annotated[
+    str,
+    Path(
+        min_length=1, max_length=128, description="Permit id", examples=["b3f1c2d4e5a6978812345678"]
+    ),
+]
 
 _SEARCH_ERRORS = (
     *AUTH_ERRORS,
@@ -141,17 +153,51 @@ def search_permits(
 def read_permit(
     key: PermitsRead,
     state: State,
-    permit_id: Annotated[
-        str,
-        Path(
-            min_length=1,
-            max_length=128,
-            description="Permit id",
-            examples=["b3f1c2d4e5a6978812345678"],
-        ),
-    ],
+    permit_id: PermitId,
 ) -> OrjsonResponse:
     record = permit_service.by_id(state.engine, permit_id)
     if record is None:
         raise PermitNotFound()
     return OrjsonResponse(permit_json(record, include_raw=True, people=PEOPLE_SCOPE in key.scopes))
+
+
+@router.get(
+    "/{permit_id}/history",
+    response_model=PermitHistory,
+    summary="Get one permit's change history",
+    responses=error_responses(*AUTH_ERRORS, PermitNotFound, InvalidCursor),
+)
+def read_permit_history(
+    _key: PermitsRead,
+    state: State,
+    permit_id: PermitId,
+    page: Annotated[ListPaging, Depends(list_paging)],
+) -> OrjsonResponse:
+    """Every field change a re-sync saw (observed_at, field, old, new), newest first."""
+    secret = state.settings.secret_key.get_secret_value()
+    after = decode_history_cursor(page.cursor, permit_id, secret) if page.cursor else None
+    found = permit_service.history(state.engine, permit_id, limit=page.limit, after=after)
+    if found is None:
+        raise PermitNotFound()
+    next_keyset = found.next_keyset
+    return OrjsonResponse(
+        {
+            "permit_id": permit_id,
+            "first_seen_at": found.head.first_seen_at,
+            "change_count": found.head.changes,
+            "data": [
+                {
+                    "observed_at": change.observed_at,
+                    "field": change.field,
+                    "old": change.old,
+                    "new": change.new,
+                    "run_id": change.run_id,
+                }
+                for change in found.changes
+            ],
+            "returned": len(found.changes),
+            "next_cursor": (
+                encode_history_cursor(next_keyset, permit_id, secret) if next_keyset else None
+            ),
+        }
+    )

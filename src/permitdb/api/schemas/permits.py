@@ -245,6 +245,25 @@ class PermitPage(Schema):
     )
 
 
+class PermitChange(Schema):
+    observed_at: datetime = Field(description="When a re-sync saw the change (UTC)")
+    field: str = Field(description="Canonical field that changed, e.g. status (docs/schema.md)")
+    old: Any = Field(
+        description="Value before: null when empty; dates YYYY-MM-DD, money a number, tags a list"
+    )
+    new: Any = Field(description="Value after, in the same form as old")
+    run_id: int | None = Field(description="Ingest run that saw it ('permitdb runs'), or null")
+
+
+class PermitHistory(Schema):
+    permit_id: str = Field(description="The permit's id")
+    first_seen_at: datetime = Field(description="When permitdb first stored the permit (UTC)")
+    change_count: int = Field(description="Number of changes recorded for the permit, all pages")
+    data: list[PermitChange] = Field(description="Changes, newest first")
+    returned: int = Field(description="Number of items in data")
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end")
+
+
 def _days(start: date | None, end: date | None) -> int | None:
     if start is None or end is None:
         return None
