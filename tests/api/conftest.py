@@ -121,6 +121,23 @@ def store(engine: Engine, make_record: Callable[..., PermitRecord]) -> Store:
     return save
 
 
+def walk_pages(client: TestClient, auth: dict[str, str], query: str) -> list[dict[str, Any]]:
+    """Every permit of ``GET /v1/permits?{query}``, following ``next_cursor`` to the end."""
+    seen: list[dict[str, Any]] = []
+    url = f"/v1/permits?{query}"
+    while True:
+        body = client.get(url, headers=auth).json()
+        seen.extend(body["data"])
+        if body["next_cursor"] is None:
+            return seen
+        url = f"/v1/permits?{query}&cursor={body['next_cursor']}"
+
+
+@pytest.fixture
+def walk() -> Callable[..., list[dict[str, Any]]]:
+    return walk_pages
+
+
 def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
     """Assert the one error envelope and return its ``error`` object."""
     assert response.status_code == status, response.text

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 CheckError = Callable[..., dict[str, Any]]
 Store = Callable[..., list[Any]]
+Walk = Callable[[TestClient, dict[str, str], str], list[dict[str, Any]]]
 
 
 def seed(store: Store, count: int, prefix: str = "r") -> list[str]:
@@ -29,19 +30,8 @@ def seed(store: Store, count: int, prefix: str = "r") -> list[str]:
     return [r.id for r in records]
 
 
-def walk(client: TestClient, auth: dict[str, str], query: str) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    url = f"/v1/permits?{query}"
-    while True:
-        body = client.get(url, headers=auth).json()
-        seen.extend(body["data"])
-        if body["next_cursor"] is None:
-            return seen
-        url = f"/v1/permits?{query}&cursor={body['next_cursor']}"
-
-
 def test_pages_cover_every_row_once_in_order(
-    client: TestClient, auth: dict[str, str], store: Store
+    client: TestClient, auth: dict[str, str], store: Store, walk: Walk
 ) -> None:
     ids = seed(store, 23)
     seen = walk(client, auth, "limit=4")
@@ -55,7 +45,7 @@ def test_pages_cover_every_row_once_in_order(
 
 
 def test_rows_inserted_between_pages_cause_no_repeats_or_gaps(
-    client: TestClient, auth: dict[str, str], store: Store
+    client: TestClient, auth: dict[str, str], store: Store, walk: Walk
 ) -> None:
     ids = seed(store, 12)
     first = client.get("/v1/permits?limit=5", headers=auth).json()

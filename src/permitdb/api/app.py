@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
+from starlette.middleware.gzip import GZipMiddleware
 
 from permitdb import __version__
 from permitdb.api.handlers import install_error_handlers
@@ -28,7 +29,14 @@ US building permits from public portals, normalized into one canonical schema.
 * **Errors**: always `{"error": {"code", "message", "request_id", "details"?}}`; codes are stable.
 * **Headers**: every response carries `X-Request-Id` (yours echoed, or generated) and
   `X-Response-Time-ms`.
+* **Compression**: send `Accept-Encoding: gzip` and any response over 1 KB, exports included,
+  comes gzip-compressed.
 """
+# Below this a response is sent as it is: gzip's header and the CPU are not worth it.
+GZIP_MINIMUM_BYTES = 1024
+# zlib's own default: near level 9's size at a fraction of its time, so a streamed export
+# is not held back by its compression.
+GZIP_LEVEL = 6
 
 TAGS = [
     {"name": "permits", "description": "Search permits and fetch one by id (API key required)."},
@@ -65,6 +73,9 @@ def create_app(
         catalog=tuple(load_catalog(settings.catalog_dirs) if catalog is None else catalog),
     )
     install_error_handlers(app)
+    # The middleware added last runs first: RequestContext stays outermost, so its timing
+    # covers compression, and a crash inside gzip still leaves as the error envelope.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(RequestContext)
     for module in (health, jurisdictions, permits):
         app.include_router(module.router)

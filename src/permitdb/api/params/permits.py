@@ -18,6 +18,9 @@ from permitdb.store.permits import PermitQuery
 from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, StatusPhase, Tag
 
 RecordClassParam = RecordClass | Literal["all"]
+# "json" pages; the others stream the whole result as one file (services.exports)
+SearchFormat = Literal["json", "csv", "ndjson", "geojson", "parquet"]
+FLAT_FORMATS = ("csv", "parquet")  # columns, so no nested raw record
 T = TypeVar("T", date, Decimal)
 
 
@@ -27,6 +30,7 @@ class PermitSearch:
     cursor: str | None
     include_count: bool
     include_raw: bool
+    format: SearchFormat
 
 
 def _invalid(name: str, message: str, kind: str = "value_error") -> InvalidParameter:
@@ -43,7 +47,7 @@ def _ordered(low_name: str, low: T | None, high_name: str, high: T | None) -> No
         )
 
 
-def _split_tags(values: list[str]) -> tuple[tuple[Tag, ...], tuple[Tag, ...]]:
+def split_tags(values: list[str]) -> tuple[tuple[Tag, ...], tuple[Tag, ...]]:
     """``tags=solar,battery&tags=-roofing`` → (("solar", "battery"), ("roofing",))."""
     include: list[Tag] = []
     exclude: list[Tag] = []
@@ -54,6 +58,29 @@ def _split_tags(values: list[str]) -> tuple[tuple[Tag, ...], tuple[Tag, ...]]:
                 raise _invalid("tags", f"'{name}' is not a tag; see docs/vocabulary.md", "enum")
             (exclude if part.startswith("-") else include).append(name)  # type: ignore[arg-type]
     return tuple(dict.fromkeys(include)), tuple(dict.fromkeys(exclude))
+
+
+def _check_export(
+    search_format: SearchFormat, cursor: str | None, include_count: bool, include_raw: bool
+) -> None:
+    """An export is the whole result in one file: paging parameters have no meaning there."""
+    if search_format == "json":
+        return
+    for name, given in (("cursor", cursor is not None), ("include_count", include_count)):
+        if given:
+            raise _invalid(
+                name,
+                f"format={search_format} streams every matching permit in one file, so it takes "
+                f"no {name}; drop {name}, or use format=json to page",
+                "export_paging",
+            )
+    if include_raw and search_format in FLAT_FORMATS:
+        raise _invalid(
+            "include_raw",
+            f"format={search_format} has flat columns and cannot hold the raw record; drop "
+            "include_raw, or use format=ndjson or format=geojson",
+            "export_raw",
+        )
 
 
 def _record_classes(values: list[RecordClassParam]) -> tuple[RecordClass, ...]:
@@ -121,12 +148,17 @@ async def permit_search(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     include_count: Annotated[bool, Query(description="Add total (capped at 10,000)")] = False,
     include_raw: Annotated[bool, Query(description="Add each record's raw source")] = False,
+    format: Annotated[
+        SearchFormat,
+        Query(description="json pages; csv, ndjson, geojson, parquet: every result as a file"),
+    ] = "json",
 ) -> PermitSearch:
     _ordered("filed_from", filed_from, "filed_to", filed_to)
     _ordered("issued_from", issued_from, "issued_to", issued_to)
     _ordered("finaled_from", finaled_from, "finaled_to", finaled_to)
     _ordered("min_valuation", min_valuation, "max_valuation", max_valuation)
-    include_tags, exclude_tags = _split_tags(tags)
+    _check_export(format, cursor, include_count, include_raw)
+    include_tags, exclude_tags = split_tags(tags)
     if updated_since is not None and updated_since.tzinfo is None:
         updated_since = updated_since.replace(tzinfo=UTC)
     query = PermitQuery(
@@ -158,4 +190,4 @@ async def permit_search(
         updated_since=updated_since,
         limit=limit,
     )
-    return PermitSearch(query, cursor, include_count, include_raw)
+    return PermitSearch(query, cursor, include_count, include_raw, format)

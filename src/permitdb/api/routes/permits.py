@@ -1,4 +1,4 @@
-"""``/v1/permits``: search with keyset paging, and one permit by id.
+"""``/v1/permits``: search with keyset paging (or as one exported file), and one permit by id.
 
 The routes open their connection themselves rather than through the ``Conn`` dependency: a
 generator dependency costs two thread-pool hops per request (enter and exit), more than a
@@ -7,9 +7,11 @@ by-id lookup's query.
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
+from starlette.responses import Response, StreamingResponse
 
 from permitdb.api.auth import PermitsRead
 from permitdb.api.cursors import decode_cursor, encode_cursor
@@ -26,28 +28,42 @@ from permitdb.api.params.permits import PermitSearch, permit_search
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
 from permitdb.api.state import State
+from permitdb.services import exports as export_service
 from permitdb.services import permits as permit_service
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
 
 _AUTH_ERRORS = (MissingApiKey, InvalidApiKey, InsufficientScope, ServiceUnavailable)
+_EXPORTS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A page of permits; with format=csv|ndjson|geojson|parquet, every "
+        "matching permit as one downloaded file (docs/api.md, Exports)",
+        "content": {
+            spec.media_type: {"schema": {"type": "string", "format": "binary"}}
+            for spec in export_service.FORMATS.values()
+        },
+    }
+}
 
 
 @router.get(
     "",
     response_model=PermitPage,
     summary="Search permits",
-    responses=error_responses(*_AUTH_ERRORS, InvalidCursor),
+    responses={**error_responses(*_AUTH_ERRORS, InvalidCursor), **_EXPORTS},
 )
 def list_permits(
     _key: PermitsRead,
     state: State,
     search: Annotated[PermitSearch, Depends(permit_search)],
-) -> OrjsonResponse:
+) -> Response:
     """Permits matching every filter, newest issue date first (no issue date last).
 
-    Page with ``next_cursor``: pages stay consistent while new permits arrive.
+    Page with ``next_cursor``: pages stay consistent while new permits arrive. Or ask for
+    ``format=csv``, ``ndjson``, ``geojson`` or ``parquet``: every match, streamed as one file.
     """
+    if search.format != "json":
+        return _export(state, search, search.format)
     secret = state.settings.secret_key.get_secret_value()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
     page = permit_service.search(
@@ -63,6 +79,23 @@ def list_permits(
         value, exact = page.total
         body["total"] = {"value": value, "relation": "eq" if exact else "gte"}
     return OrjsonResponse(body)
+
+
+def _export(
+    state: State, search: PermitSearch, export_format: export_service.ExportFormat
+) -> StreamingResponse:
+    chunks = export_service.export_permits(
+        state.engine,
+        search.query,
+        export_format,
+        permit_json=partial(permit_json, include_raw=search.include_raw),
+        page_size=state.settings.export_page_size,
+    )
+    return StreamingResponse(
+        chunks,
+        media_type=export_service.FORMATS[export_format].media_type,
+        headers={"Content-Disposition": f'attachment; filename="permits.{export_format}"'},
+    )
 
 
 @router.get(
