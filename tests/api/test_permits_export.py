@@ -10,12 +10,13 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
+from permitdb.api.params.permits import SearchFormat
 from permitdb.services.exports import EXPORT_COLUMNS, EXPORT_FORMATS, PARQUET_SCHEMA
 from permitdb.settings import Settings
 
@@ -186,3 +187,7 @@ def test_paging_with_an_export_is_refused_in_the_envelope(
 
 def test_an_export_needs_a_key(client: TestClient, check_error: CheckError) -> None:
     check_error(client.get("/v1/permits?format=csv"), 401, "missing_api_key")
+
+
+def test_the_format_parameter_offers_json_and_every_export() -> None:
+    assert get_args(SearchFormat) == ("json", *EXPORT_FORMATS)

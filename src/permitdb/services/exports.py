@@ -245,13 +245,14 @@ def write_parquet(pages: Pages, permit_json: PermitJson) -> Iterator[bytes]:
 class FormatSpec:
     media_type: str
     write: Callable[[Pages, PermitJson], Iterator[bytes]]
+    nested: bool  # holds the permit object, so it can carry the raw record; else flat columns
 
 
 FORMATS: Final[Mapping[ExportFormat, FormatSpec]] = {
-    "csv": FormatSpec("text/csv; charset=utf-8", write_csv),
-    "ndjson": FormatSpec("application/x-ndjson", write_ndjson),
-    "geojson": FormatSpec("application/geo+json", write_geojson),
-    "parquet": FormatSpec("application/vnd.apache.parquet", write_parquet),
+    "csv": FormatSpec("text/csv; charset=utf-8", write_csv, nested=False),
+    "ndjson": FormatSpec("application/x-ndjson", write_ndjson, nested=True),
+    "geojson": FormatSpec("application/geo+json", write_geojson, nested=True),
+    "parquet": FormatSpec("application/vnd.apache.parquet", write_parquet, nested=False),
 }
 
 

@@ -14,13 +14,13 @@ from typing import Annotated, Literal, TypeVar
 from fastapi import Query
 
 from permitdb.api.errors import InvalidParameter
+from permitdb.services.exports import FORMATS
 from permitdb.store.permits import PermitQuery
 from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, StatusPhase, Tag
 
 RecordClassParam = RecordClass | Literal["all"]
 # "json" pages; the others stream the whole result as one file (services.exports)
 SearchFormat = Literal["json", "csv", "ndjson", "geojson", "parquet"]
-FLAT_FORMATS = ("csv", "parquet")  # columns, so no nested raw record
 T = TypeVar("T", date, Decimal)
 
 
@@ -74,7 +74,7 @@ def _check_export(
                 f"no {name}; drop {name}, or use format=json to page",
                 "export_paging",
             )
-    if include_raw and search_format in FLAT_FORMATS:
+    if include_raw and not FORMATS[search_format].nested:
         raise _invalid(
             "include_raw",
             f"format={search_format} has flat columns and cannot hold the raw record; drop "
