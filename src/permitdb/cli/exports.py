@@ -108,24 +108,35 @@ def export(
     ],
     export_format: Annotated[
         ExportFormat | None,
-        typer.Option("--format", "-f", help="Default: from FILE's extension"),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="csv, ndjson, geojson or parquet; default: FILE's extension",
+        ),
     ] = None,
     jurisdiction: Annotated[
-        list[str] | None, typer.Option(help="Jurisdiction slug; repeatable")
+        list[str] | None, typer.Option(metavar="SLUG", help="Jurisdiction slug; repeatable")
     ] = None,
-    state: Annotated[str | None, typer.Option(help="Two-letter USPS state code")] = None,
-    city: Annotated[str | None, typer.Option(help="City, case-insensitive")] = None,
+    state: Annotated[
+        str | None, typer.Option(metavar="CODE", help="Two-letter USPS state code")
+    ] = None,
+    city: Annotated[str | None, typer.Option(metavar="CITY", help="City, case-insensitive")] = None,
     issued_from: Annotated[
-        datetime | None, typer.Option(formats=DATE_FORMATS, help="Issued on or after")
+        datetime | None,
+        typer.Option(formats=DATE_FORMATS, metavar="YYYY-MM-DD", help="Issued on or after"),
     ] = None,
     issued_to: Annotated[
-        datetime | None, typer.Option(formats=DATE_FORMATS, help="Issued on or before")
+        datetime | None,
+        typer.Option(formats=DATE_FORMATS, metavar="YYYY-MM-DD", help="Issued on or before"),
     ] = None,
     tags: Annotated[
         list[str] | None,
-        typer.Option(help="Repeatable or comma-separated; -tag excludes. All must match"),
+        typer.Option(
+            metavar="TAG", help="Repeatable or comma-separated; -tag excludes. All must match"
+        ),
     ] = None,
-    q: Annotated[str | None, typer.Option(help="Full-text search")] = None,
+    q: Annotated[str | None, typer.Option(metavar="TEXT", help="Full-text search")] = None,
 ) -> None:
     """Write every permit matching the filters, newest issue date first, as one file."""
     chosen = _format_of(output, export_format)
