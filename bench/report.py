@@ -27,7 +27,7 @@ class Machine:
 
     @classmethod
     def current(cls) -> Machine:
-        names = ("sqlalchemy", "fastapi", "uvicorn", "pydantic", "orjson", "httpx")
+        names = ("sqlalchemy", "fastapi", "uvicorn", "pydantic", "orjson", "httpx", "pyarrow")
         return cls(
             cpus=os.cpu_count() or 0,
             cpu_model=_cpu_model(),
@@ -87,6 +87,20 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """One whole-database export in one format."""
+
+    format: str
+    rows: int
+    seconds: float
+    bytes: int
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
 @dataclass(slots=True)
 class Report:
     started: datetime
@@ -98,6 +112,7 @@ class Report:
     generate_seconds: float
     ingest: list[IngestResult] = field(default_factory=list)
     load: list[LoadResult] = field(default_factory=list)
+    exports: list[ExportResult] = field(default_factory=list)
     load_setup: str = ""
     queries: dict[str, str] = field(default_factory=dict)  # query kind -> what it asks
     notes: list[str] = field(default_factory=list)
@@ -180,6 +195,15 @@ def load_tables(results: Sequence[LoadResult], queries: dict[str, str]) -> str:
     return "\n".join(parts).rstrip()
 
 
+def export_table(results: Sequence[ExportResult]) -> str:
+    headers = ("format", "rows", "seconds", "rows/s", "file size")
+    rows = [
+        (f"`{r.format}`", _count(r.rows), f"{r.seconds:,.1f}", _count(r.rows_per_s), _size(r.bytes))
+        for r in results
+    ]
+    return table(headers, rows, align="l")
+
+
 def _ratio(value: float, base: float | None) -> str:
     return f"{value / base:,.1f}×" if base else "–"
 
@@ -230,6 +254,15 @@ def render_markdown(report: Report) -> str:
         report.load_setup,
         "",
         load_tables(report.load, report.queries) if report.load else "_not run_",
+        "",
+        "## Exports",
+        "",
+        "The SQLite database above exported whole, every record class, once per format, "
+        "through `services.exports` in the benchmark process: the code behind "
+        "`GET /v1/permits?format=` and `permitdb export`, less HTTP and gzip. Pages of 1,000 "
+        "rows; the bytes are counted, not written to disk.",
+        "",
+        export_table(report.exports) if report.exports else "_not run_",
         "",
     ]
     if report.notes:

@@ -22,9 +22,10 @@ from rich.progress import (
 
 from bench.api_bench import QUERY_LABELS, WINDOW_DAYS, cells, load_for, measure, sample_params
 from bench.config import BenchConfig
+from bench.export_bench import FORMATS, over_budget, run_export
 from bench.generate import write_dataset
 from bench.ingest_bench import run_ingest
-from bench.report import IngestResult, LoadResult, Machine, Report, write_report
+from bench.report import ExportResult, IngestResult, LoadResult, Machine, Report, write_report
 from bench.server import create_key, serve
 from permitdb.store.engine import create_engine_for
 
@@ -120,6 +121,17 @@ def queries(config: BenchConfig, progress: Progress, notes: list[str]) -> list[L
     return results
 
 
+def exports(config: BenchConfig, progress: Progress) -> list[ExportResult]:
+    engine = create_engine_for(config.sqlite_url)
+    results = []
+    for export_format in FORMATS:
+        task = progress.add_task(f"export: {export_format}", total=config.rows)
+        results.append(run_export(engine, export_format, _advancer(progress, task)))
+        progress.update(task, completed=config.rows)
+    engine.dispose()
+    return results
+
+
 def load_setup(config: BenchConfig) -> str:
     threads = " and ".join(map(str, config.concurrency))
     return (
@@ -157,6 +169,8 @@ def main() -> None:
         )
         report.ingest = ingest(config, progress)
         report.load = queries(config, progress, report.notes)
+        report.exports = exports(config, progress)
+        report.notes += over_budget(report.exports)
     # other work on the machine skews every figure; the load average shows whether there was any
     report.notes.append(
         f"Load average (1 min) at the start: {load_before:.1f}, at the end: "

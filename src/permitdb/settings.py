@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     http_max_retries: int = Field(5, ge=0, le=20)
     http_backoff_base_s: float = Field(1.0, ge=0)
     http_backoff_max_s: float = Field(60.0, ge=0)
+    export_page_size: int = Field(
+        1000,
+        ge=1,
+        le=1000,
+        description="Rows per page an export reads (and holds in memory) at a time.",
+    )
     user_agent: str = "permitdb (+https://github.com/permitdb/permitdb)"
 
     def resolved_database_url(self) -> str:

@@ -154,6 +154,29 @@ def record_run(engine: Engine) -> RecordRun:
     return record
 
 
+def walk_pages(
+    client: TestClient, auth: dict[str, str], query: str, cursor: str | None = None
+) -> list[dict[str, Any]]:
+    """Every permit of ``GET /v1/permits?{query}``, following ``next_cursor`` to the end (from
+    ``cursor``, when given)."""
+    seen: list[dict[str, Any]] = []
+    while True:
+        url = f"/v1/permits?{query}" + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(url, headers=auth).json()
+        seen.extend(body["data"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return seen
+
+
+Walk = Callable[..., list[dict[str, Any]]]
+
+
+@pytest.fixture
+def walk() -> Walk:
+    return walk_pages
+
+
 def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
     """Assert the one error envelope and return its ``error`` object."""
     assert response.status_code == status, response.text

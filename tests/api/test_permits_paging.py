@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import walk_pages as walk
+
 CheckError = Callable[..., dict[str, Any]]
 Store = Callable[..., list[Any]]
 
@@ -29,19 +31,6 @@ def seed(store: Store, count: int, prefix: str = "r") -> list[str]:
         )
     )
     return [r.id for r in records]
-
-
-def walk(
-    client: TestClient, auth: dict[str, str], query: str, cursor: str | None = None
-) -> list[dict[str, Any]]:
-    seen: list[dict[str, Any]] = []
-    while True:
-        url = f"/v1/permits?{query}" + (f"&cursor={cursor}" if cursor else "")
-        body = client.get(url, headers=auth).json()
-        seen.extend(body["data"])
-        cursor = body["next_cursor"]
-        if cursor is None:
-            return seen
 
 
 def test_pages_cover_every_row_once_in_order(

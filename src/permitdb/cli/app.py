@@ -12,7 +12,18 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from permitdb.cli import catalog, db, ingest, keys, normalize, quality, requests, runs, serve
+from permitdb.cli import (
+    catalog,
+    db,
+    exports,
+    ingest,
+    keys,
+    normalize,
+    quality,
+    requests,
+    runs,
+    serve,
+)
 from permitdb.cli.console import fail
 from permitdb.errors import PermitdbError
 
@@ -44,6 +55,7 @@ app.command()(ingest.ingest)
 app.command()(runs.runs)
 app.command()(runs.quarantine)
 app.command()(quality.quality)
+app.command()(exports.export)
 app.command()(normalize.normalize)
 app.command()(serve.serve)
 app.command()(serve.demo)

@@ -20,12 +20,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from permitdb.api.errors import InvalidParameter
 from permitdb.api.params.geography import county_codes, parse_bbox, parse_near, polygon_rings
 from permitdb.api.schemas.permits import field_paths
+from permitdb.services.exports import FORMATS
 from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.store.permits import PermitQuery
 from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.vocabulary import TAGS, PropertyClass, RecordClass, Status, StatusPhase, Tag
 
 RecordClassParam = RecordClass | Literal["all"]
+# "json" pages; the others stream the whole result as one file (services.exports)
+SearchFormat = Literal["json", "csv", "ndjson", "geojson", "parquet"]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}(-?\d{4})?$")]
@@ -203,6 +206,11 @@ class PermitFilters(BaseModel):
     cursor: str | None = Field(None, max_length=1000, description="next_cursor of the last page")
     include_count: bool = Field(False, description="Add total (capped at 10,000)")
     include_raw: bool = Field(False, description="Add each record's raw source")
+    format: SearchFormat = Field(
+        "json",
+        description="json pages; csv, ndjson, geojson, parquet: every result as one file",
+        examples=["csv"],
+    )
     fields: list[Text] = _many(
         "Only these fields (top level or dotted); comma-separated too",
         "id,permit_number,dates.issued",
@@ -242,6 +250,7 @@ class PermitSearch:
     include_count: bool
     include_raw: bool
     fields: tuple[str, ...]
+    format: SearchFormat = "json"
     ids: tuple[str, ...] = ()  # a batch by id: no filters, no paging
 
 
@@ -336,9 +345,36 @@ def _checked_ids(filters: PermitFilters, location: Location) -> tuple[str, ...]:
     return tuple(filters.id)
 
 
+def _check_export(filters: PermitFilters, location: Location) -> None:
+    """An export is the whole result in one file: paging parameters have no meaning there."""
+    export = filters.format
+    if export == "json":
+        return
+    for name in ("cursor", "include_count", "offset", "id"):
+        if getattr(filters, name):
+            message = (
+                f"format={export} streams every matching permit in one file, so it takes no "
+                f"{name}; drop {name}, or use format=json to page"
+            )
+            raise invalid(name, message, "export_paging", location)
+    if filters.include_raw and not FORMATS[export].nested:
+        message = (
+            f"format={export} has flat columns and cannot hold the raw record; drop "
+            "include_raw, or use format=ndjson or format=geojson"
+        )
+        raise invalid("include_raw", message, "export_raw", location)
+    if filters.fields and not FORMATS[export].nested:
+        message = (
+            f"format={export} has a fixed column order (docs/schema.md); drop fields, or use "
+            "format=ndjson or format=geojson"
+        )
+        raise invalid("fields", message, "export_fields", location)
+
+
 def to_search(filters: PermitFilters, location: Location = "query") -> PermitSearch:
     """Check what one field cannot check alone, and build the store's query."""
     ids = _checked_ids(filters, location)
+    _check_export(filters, location)
     if filters.offset and filters.cursor:
         message = (
             "offset cannot be combined with cursor; drop offset, the cursor already continues "
@@ -386,7 +422,13 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
         updated_since=updated_since,
     )
     return PermitSearch(
-        query, filters.cursor, filters.include_count, filters.include_raw, fields, ids
+        query,
+        filters.cursor,
+        filters.include_count,
+        filters.include_raw,
+        fields,
+        filters.format,
+        ids,
     )
 
 

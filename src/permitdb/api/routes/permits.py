@@ -1,5 +1,5 @@
-"""``/v1/permits``: search (GET with a query string, POST with a JSON body), a batch by ids,
-one permit by id, and its change history.
+"""``/v1/permits``: search (GET with a query string, POST with a JSON body; pages, or every
+match as one exported file), a batch by ids, one permit by id, and its change history.
 
 The routes open their connection through ``services.permits`` rather than the ``Conn``
 dependency: a generator dependency costs two thread-pool hops per request (enter and exit),
@@ -8,9 +8,11 @@ more than a by-id lookup's query.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path
+from starlette.responses import Response, StreamingResponse
 
 from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, PermitsRead
 from permitdb.api.cursors import (
@@ -35,6 +37,7 @@ from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitHistory, PermitPage, permit_json, project
 from permitdb.api.state import State
 from permitdb.canonical import PermitRecord
+from permitdb.services import exports as export_service
 from permitdb.services import permits as permit_service
 from permitdb.services import places
 from permitdb.store.api_keys import ApiKeyRow
@@ -54,6 +57,17 @@ _SEARCH_ERRORS = (
     UnknownParameter,
     UnknownJurisdiction,
 )
+_SEARCH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **error_responses(*_SEARCH_ERRORS),
+    200: {
+        "description": "A page of permits; with format=csv|ndjson|geojson|parquet, every "
+        "matching permit as one downloaded file (docs/api.md, Exports)",
+        "content": {
+            spec.media_type: {"schema": {"type": "string", "format": "binary"}}
+            for spec in export_service.FORMATS.values()
+        },
+    },
+}
 
 
 def _people(key: ApiKeyRow, search: PermitSearch) -> bool:
@@ -74,11 +88,33 @@ def _permits(records: list[PermitRecord], search: PermitSearch, people: bool) ->
     ]
 
 
-def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
-    """One page; an unknown jurisdiction slug is a 422, and an empty page whose state, city or
-    zip matches nothing stored carries a ``hint`` (looked for only then, so other pages pay
-    nothing for it)."""
+def _export(state: State, search: PermitSearch, people: bool) -> StreamingResponse:
+    export_format = search.format
+    assert export_format != "json", "json pages; the other formats are files"
+    to_json = partial(permit_json, include_raw=search.include_raw, people=people)
+    chunks = export_service.export_permits(
+        state.engine,
+        search.query,
+        export_format,
+        permit_json=lambda record: project(to_json(record), search.fields),
+        page_size=state.settings.export_page_size,
+    )
+    return StreamingResponse(
+        chunks,
+        media_type=export_service.FORMATS[export_format].media_type,
+        headers={"Content-Disposition": f'attachment; filename="permits.{export_format}"'},
+    )
+
+
+def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
+    """One page, or with ``format`` every match as one file; an unknown jurisdiction slug is a
+    422, and an empty page whose state, city or zip matches nothing stored carries a ``hint``
+    (looked for only then, so other pages pay nothing for it)."""
     people = _people(key, search)
+    if search.query.jurisdiction:
+        check_jurisdictions(state, search.query.jurisdiction)
+    if search.format != "json":
+        return _export(state, search, people)
     if search.ids:
         records, not_found = permit_service.by_ids(state.engine, search.ids)
         return OrjsonResponse(
@@ -89,8 +125,6 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
                 "not_found": not_found,
             }
         )
-    if search.query.jurisdiction:
-        check_jurisdictions(state, search.query.jurisdiction)
     secret = state.settings.secret_key.get_secret_value()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
     page = permit_service.search(
@@ -115,16 +149,17 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> OrjsonResponse:
     "",
     response_model=PermitPage,
     summary="Search permits",
-    responses=error_responses(*_SEARCH_ERRORS),
+    responses=_SEARCH_RESPONSES,
 )
 def list_permits(
     key: PermitsRead, state: State, search: Annotated[PermitSearch, Depends(permit_search)]
-) -> OrjsonResponse:
+) -> Response:
     """Permits matching every filter, in ``sort`` order (newest issue date first by default).
 
     Page with ``next_cursor``: pages stay consistent while new permits arrive. ``offset``
     (up to 10,000) is for browsing; its page carries a ``next_cursor`` as well. With ``id``
     (repeatable, up to 50, no filters): those permits in the order asked, and ``not_found``.
+    With ``format=csv``, ``ndjson``, ``geojson`` or ``parquet``: every match, streamed as one file.
     """
     return _page(state, key, search)
 
@@ -133,11 +168,11 @@ def list_permits(
     "/search",
     response_model=PermitPage,
     summary="Search permits (JSON body)",
-    responses=error_responses(*_SEARCH_ERRORS),
+    responses=_SEARCH_RESPONSES,
 )
 def search_permits(
     key: PermitsRead, state: State, body: Annotated[PolygonSearch, Body()]
-) -> OrjsonResponse:
+) -> Response:
     """The same search as ``GET /v1/permits`` with the filters as a JSON body: for long lists
     of values, and for a GeoJSON ``polygon``. Page by sending ``next_cursor`` back as
     ``cursor`` with the same filters."""

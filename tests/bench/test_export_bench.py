@@ -1,0 +1,44 @@
+"""The benchmark's export entries run the real exporter and report rows/s; nothing is timed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bench.export_bench import FORMATS, over_budget, run_export
+from bench.report import ExportResult, Machine, Report, render_markdown
+from sqlalchemy import Engine
+
+from permitdb.services.exports import EXPORT_COLUMNS
+
+
+def test_each_format_exports_the_database(engine: Engine) -> None:
+    told: list[int] = []
+    results = [run_export(engine, export_format, told.append) for export_format in FORMATS]
+    assert [r.format for r in results] == ["csv", "ndjson", "parquet"]
+    assert all(r.rows == 0 for r in results)
+    assert told == [0, 0, 0]  # one empty page each
+    csv, ndjson, parquet = results
+    assert csv.bytes == len(",".join(c.name for c in EXPORT_COLUMNS)) + 2  # header and CRLF
+    assert ndjson.bytes == 0
+    assert parquet.bytes > 0
+
+
+def test_report_has_an_export_table_and_flags_a_missed_budget() -> None:
+    report = Report(
+        started=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
+        machine=Machine(2, "Test CPU", 4.0, "Linux", "3.11.7", "3.40.1", "pyarrow 26"),
+        rows=1000,
+        seed=1,
+        data_format="csv",
+        data_bytes=1024,
+        generate_seconds=0.5,
+    )
+    report.exports = [
+        ExportResult("csv", 1_000_000, 10.0, 300 * 1024 * 1024),
+        ExportResult("ndjson", 1_000_000, 40.0, 900 * 1024 * 1024),
+    ]
+    text = render_markdown(report)
+    assert "| `csv` | 1,000,000 | 10.0 | 100,000 | 300.0 MiB |" in text
+    assert over_budget(report.exports) == [
+        "`ndjson` export: 25,000 rows/s, under the 50,000 rows/s budget."
+    ]
