@@ -3,6 +3,10 @@
 A typo such as ``isued_from`` would otherwise return unfiltered results that look plausible.
 The allowed names are read from each route's own signature (and its dependencies), so the
 check can never drift from what the route accepts.
+
+A NUL character in any query or path value is refused too: PostgreSQL cannot store or compare
+one (the driver raises), and no stored value holds one on either engine. /openapi.json says so
+with a pattern on every free-text parameter (``api.openapi``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 
-from permitdb.api.errors import UnknownParameter
+from permitdb.api.errors import InvalidParameter, UnknownParameter
 
 
 def _allowed(route: APIRoute) -> frozenset[str]:
@@ -27,11 +31,22 @@ def _allowed(route: APIRoute) -> frozenset[str]:
     return frozenset(names)
 
 
+def _reject_nul(where: str, items: list[tuple[str, str]]) -> None:
+    for name, value in items:
+        if "\x00" in value:
+            message = "contains a NUL character (%00), which no value can match"
+            raise InvalidParameter(
+                f"Invalid value for {where}.{name}: {message}. Remove it and retry.",
+                details=[{"loc": [where, name], "msg": message, "type": "nul_character"}],
+            )
+
+
 async def reject_unknown_parameters(request: Request) -> None:
     # async: no thread-pool hop for work this small
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
+    _reject_nul("path", list(request.path_params.items()))
     allowed = _allowed(route)
     for name in request.query_params:
         if name in allowed:
@@ -47,3 +62,4 @@ async def reject_unknown_parameters(request: Request) -> None:
             f"Unknown query parameter '{name}'. {advice}",
             details=[{"loc": ["query", name], "msg": "unknown parameter", "type": "unknown"}],
         )
+    _reject_nul("query", request.query_params.multi_items())

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from permitdb.api.errors import JurisdictionNotFound, ServiceUnavailable, error_responses
+from permitdb.api.openapi import example, link_to
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.jurisdictions import Jurisdiction, JurisdictionList, jurisdictions_json
 from permitdb.api.state import Conn, State
@@ -19,7 +20,14 @@ router = APIRouter(prefix="/v1/jurisdictions", tags=["jurisdictions"])
     "",
     response_model=JurisdictionList,
     summary="List jurisdictions",
-    responses=error_responses(ServiceUnavailable),
+    responses={
+        **error_responses(ServiceUnavailable),
+        **link_to(
+            "read_jurisdiction",
+            "The first jurisdiction of the list, by its slug",
+            slug="$response.body#/data/0/slug",
+        ),
+    },
 )
 def list_jurisdictions(conn: Conn, state: State) -> OrjsonResponse:
     """Every catalog jurisdiction (zero counts before its first sync) and every stored one."""
@@ -36,7 +44,14 @@ def list_jurisdictions(conn: Conn, state: State) -> OrjsonResponse:
 def read_jurisdiction(
     conn: Conn,
     state: State,
-    slug: Annotated[str, Path(max_length=100, description="Jurisdiction slug, e.g. austin-tx")],
+    slug: Annotated[
+        str,
+        Path(
+            max_length=100,
+            description="Jurisdiction slug, e.g. austin-tx",
+            openapi_examples=example("austin-tx"),
+        ),
+    ],
 ) -> OrjsonResponse:
     for item in jurisdictions_json(state.catalog, jurisdiction_stats(conn)):
         if item["slug"] == slug:

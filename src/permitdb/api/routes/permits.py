@@ -22,6 +22,7 @@ from permitdb.api.errors import (
     ServiceUnavailable,
     error_responses,
 )
+from permitdb.api.openapi import example, link_to
 from permitdb.api.params.permits import PermitSearch, permit_search
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitPage, permit_json
@@ -37,7 +38,14 @@ _AUTH_ERRORS = (MissingApiKey, InvalidApiKey, InsufficientScope, ServiceUnavaila
     "",
     response_model=PermitPage,
     summary="Search permits",
-    responses=error_responses(*_AUTH_ERRORS, InvalidCursor),
+    responses={
+        **error_responses(*_AUTH_ERRORS, InvalidCursor),
+        **link_to(
+            "read_permit",
+            "The first permit of the page, by its id",
+            permit_id="$response.body#/data/0/id",
+        ),
+    },
 )
 def list_permits(
     _key: PermitsRead,
@@ -74,7 +82,15 @@ def list_permits(
 def read_permit(
     _key: PermitsRead,
     state: State,
-    permit_id: Annotated[str, Path(min_length=1, max_length=128, description="Permit id")],
+    permit_id: Annotated[
+        str,
+        Path(
+            min_length=1,
+            max_length=128,
+            description="Permit id: the 'id' of a GET /v1/permits result",
+            openapi_examples=example("e5d5bee3e98d61155aba84c6147d1298"),
+        ),
+    ],
 ) -> OrjsonResponse:
     record = permit_service.by_id(state.engine, permit_id)
     if record is None:
