@@ -43,7 +43,8 @@ _CONSTRAINED: Final = ("pattern", "enum", "const", "format")
 
 def example(value: Any, summary: str | None = None) -> dict[str, Example]:
     """``openapi_examples=`` for a parameter: Swagger UI pre-fills it, schemathesis sends it."""
-    return {"example": Example(value=value, summary=summary or f"e.g. {value}")}
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+    return {"example": Example(value=value, summary=summary or f"e.g. {shown}")}
 
 
 def link_to(operation: str, description: str, **parameters: str) -> dict[int | str, Any]:

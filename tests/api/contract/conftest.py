@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import create_engine
 
+from permitdb.api.app import create_app
 from permitdb.canonical import PermitRecord
 
 Store = Callable[..., list[PermitRecord]]
@@ -40,9 +43,9 @@ def seeded(store: Store) -> list[PermitRecord]:
     return store(*SEEDS)
 
 
-@pytest.fixture
-def live_url(app: FastAPI) -> Iterator[str]:
-    """Base URL of ``app`` served by uvicorn on 127.0.0.1."""
+@contextmanager
+def serve(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1 until the block ends; yields the base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -53,7 +56,24 @@ def live_url(app: FastAPI) -> Iterator[str]:
         if not thread.is_alive():
             raise RuntimeError("uvicorn exited before serving; see its log above")
         threading.Event().wait(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture
+def live_url(app: FastAPI) -> Iterator[str]:
+    """Base URL of the ``app`` fixture (SQLite and PostgreSQL) served on 127.0.0.1."""
+    with serve(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def docs_site() -> Iterator[str]:
+    """Base URL of an API whose database is never touched: the explorer pages read only the
+    document, which is the same on every engine."""
+    with serve(create_app(create_engine("sqlite://"), catalog=[])) as url:
+        yield url
