@@ -31,13 +31,14 @@ def _error(content: bytes) -> dict[str, Any]:
 
 
 def refused_by_design(error: dict[str, Any]) -> bool:
+    """The error is one of the two refusals above, and nothing else."""
     if error.get("code") == "invalid_cursor":
         return True
     details = error.get("details") or []
     return (
         error.get("code") == "invalid_parameter"
-        and all(isinstance(d, dict) and d.get("type") == "range_order" for d in details)
         and bool(details)
+        and all(isinstance(d, dict) and d.get("type") == "range_order" for d in details)
     )
 
 
