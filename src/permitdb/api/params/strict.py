@@ -42,6 +42,7 @@ def _reject_nul(where: str, items: list[tuple[str, str]]) -> None:
 
 
 async def reject_unknown_parameters(request: Request) -> None:
+    """Refuse an unknown query parameter; also a NUL in any query or path value."""
     # async: no thread-pool hop for work this small
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):

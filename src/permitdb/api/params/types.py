@@ -2,10 +2,9 @@
 
 Pydantic's lax mode reads ``updated_since=0.5`` as a Unix timestamp and ``issued_from=0`` as
 1970-01-01, while the document promises ISO 8601 strings; and a ``Decimal`` is documented as
-"a number or any string". The parsers of ``tags`` and ``cursor`` give better messages than a
-failed pattern would, so those two document their pattern and leave the checking to them. These
-types refuse what the document does not describe, so a client
-generated from it and the server agree on every value.
+"a number or any string". These types refuse what the document does not describe, so a client
+generated from it and the server agree on every value. ``tags`` and ``cursor`` only document
+their pattern: their own parsers refuse the rest, with better messages than a failed pattern.
 """
 
 from __future__ import annotations
