@@ -64,6 +64,18 @@ def test_every_error_response_is_the_one_envelope(app: FastAPI) -> None:
     assert "HTTPValidationError" not in app.openapi()["components"]["schemas"]
 
 
+def test_every_model_forbids_extras_and_describes_every_field(app: FastAPI) -> None:
+    for name, schema in app.openapi()["components"]["schemas"].items():
+        if schema.get("type") != "object":
+            continue
+        assert schema.get("additionalProperties") is False, (
+            f"{name}: subclass permitdb.api.schemas.base.Schema (extra='forbid'), so a field "
+            "the model does not describe fails the contract tests instead of slipping out"
+        )
+        for field, definition in schema.get("properties", {}).items():
+            assert definition.get("description"), f"{name}.{field}: add Field(description=...)"
+
+
 def test_every_parameter_has_an_example_and_a_description(app: FastAPI) -> None:
     for label, operation in operations(app):
         for parameter in operation.get("parameters", []):

@@ -15,18 +15,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from permitdb.api.responses import OrjsonResponse
+from permitdb.api.schemas.base import Schema
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Schema):
     loc: list[str | int] = Field(description="Where the problem is, e.g. ['query', 'limit']")
     msg: str = Field(description="What is wrong with it")
     type: str = Field(description="Machine-readable kind, e.g. 'less_than_equal'")
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Schema):
     code: str = Field(description="Stable error code; see docs/api.md for the full list")
     message: str = Field(description="What went wrong and what to do next")
     request_id: str = Field(description="Same as the X-Request-Id response header")
@@ -35,8 +36,8 @@ class ErrorBody(BaseModel):
     )
 
 
-class ErrorEnvelope(BaseModel):
-    error: ErrorBody
+class ErrorEnvelope(Schema):
+    error: ErrorBody = Field(description="The one error object every failed request returns")
 
 
 class ApiError(Exception):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from permitdb.api.schemas.base import Schema
 from permitdb.canonical import PermitRecord
 from permitdb.vocabulary import (
     LocationSource,
@@ -22,10 +23,6 @@ from permitdb.vocabulary import (
     StatusPhase,
     Tag,
 )
-
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PermitType(Schema):
