@@ -1,8 +1,9 @@
 """A live API on 127.0.0.1 over the seeded test database, for clients that need a real socket.
 
-Schemathesis' command line, a generated client and a headless browser all talk HTTP; uvicorn
-serves the same ``app`` fixture in a thread, on a port the OS picks, so parallel workers and
-checkouts never collide.
+Schemathesis' command line, a generated client and a headless browser all talk HTTP. uvicorn
+serves the ``app`` fixture (both engines) in a thread, on a port the OS picks, so parallel
+workers and checkouts never collide; the explorer pages, which read only the document, get an
+app of their own for the whole module.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from permitdb.canonical import PermitRecord
 
 Store = Callable[..., list[PermitRecord]]
 
-# Varied enough that every filter and every nullable field has something to show.
+# Permits with and without an issue date, a valuation, a contractor and a location, in two
+# jurisdictions, and a certificate of occupancy (not listed by default).
 SEEDS: list[dict[str, Any]] = [
     {"source_record_id": "a", "state": "NY", "zip": "10001", "permit_number": "E-1"},
     {"source_record_id": "b", "status": "finaled", "status_phase": "closed",
