@@ -53,8 +53,15 @@ fmt: $(STAMP) ## format and autofix
 	$(BIN)/ruff format src tests bench evaluation
 	$(BIN)/ruff check --fix src tests bench evaluation
 
+# The API explorer test drives Debian's Chromium (never a browser download): install it once.
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: system-packages
+system-packages: ## install the Debian packages the tests need (Chromium), only when missing
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 .PHONY: test
-test: lint typecheck ## the whole suite: lint, types, tests (PostgreSQL too when PERMITDB_TEST_POSTGRES_URL is set)
+test: system-packages lint typecheck ## the whole suite: lint, types, tests (PostgreSQL too when PERMITDB_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 .PHONY: demo

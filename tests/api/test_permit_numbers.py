@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from permitdb.api.schemas.permit_numbers import PermitStatus, PermitStatusBatch
+from permitdb.api.schemas.permit_numbers import PermitStatusBatch, PermitStatusView
 from permitdb.api.schemas.permits import Permit
 from permitdb.store.ingest_state import finish_run, start_run
 
@@ -90,7 +90,7 @@ def test_number_in_several_jurisdictions_is_300_with_candidates_that_answer(
         assert [a.status_code for a in answers] == [200, 200]
         assert [a.json()["id"] for a in answers] == [seeded["s1"], seeded["t1"]]
         if suffix:
-            PermitStatus.model_validate(answers[0].json())
+            PermitStatusView.model_validate(answers[0].json())
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_status_view(
     before = datetime.now(UTC)
     body = get(client, auth, "bld2024-00999/status").json()
     after = datetime.now(UTC)
-    PermitStatus.model_validate(body)
+    PermitStatusView.model_validate(body)
     assert body["id"] == seeded["t2"]
     assert body["permit_number"] == "BLD2024-00999"
     assert (body["jurisdiction"], body["jurisdiction_display"]) == ("testville-ny", "Testville")
@@ -251,7 +251,7 @@ def test_openapi_documents_the_300_and_its_candidates(client: TestClient) -> Non
         responses = spec["paths"][path]["get"]["responses"]
         assert {"200", "300", "401", "404", "422"} <= set(responses)
         content = responses["300"]["content"]["application/json"]
-        assert content["schema"]["$ref"].endswith("/AmbiguityEnvelope")
+        assert content["schema"]["$ref"].endswith("/ErrorEnvelope")  # the one envelope
         example = content["examples"]["ambiguous_permit_number"]["value"]["error"]
         assert [c["slug"] for c in example["candidates"]] == ["austin-tx", "denver-co"]
         assert set(responses["404"]["content"]["application/json"]["examples"]) == {
@@ -259,5 +259,5 @@ def test_openapi_documents_the_300_and_its_candidates(client: TestClient) -> Non
             "jurisdiction_not_supported",
             "jurisdiction_not_found",
         }
-    body = spec["components"]["schemas"]["AmbiguityBody"]
-    assert "candidates" in body["required"]
+    body = spec["components"]["schemas"]["ErrorBody"]
+    assert "candidates" in body["properties"]

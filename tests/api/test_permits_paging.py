@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import walk_pages as walk
-
 CheckError = Callable[..., dict[str, Any]]
 Store = Callable[..., list[Any]]
+Walk = Callable[..., list[dict[str, Any]]]
 
 
 def seed(store: Store, count: int, prefix: str = "r") -> list[str]:
@@ -34,7 +33,7 @@ def seed(store: Store, count: int, prefix: str = "r") -> list[str]:
 
 
 def test_pages_cover_every_row_once_in_order(
-    client: TestClient, auth: dict[str, str], store: Store
+    client: TestClient, auth: dict[str, str], store: Store, walk: Walk
 ) -> None:
     ids = seed(store, 23)
     seen = walk(client, auth, "limit=4")
@@ -48,7 +47,7 @@ def test_pages_cover_every_row_once_in_order(
 
 
 def test_rows_inserted_between_pages_cause_no_repeats_or_gaps(
-    client: TestClient, auth: dict[str, str], store: Store
+    client: TestClient, auth: dict[str, str], store: Store, walk: Walk
 ) -> None:
     ids = seed(store, 12)
     first = client.get("/v1/permits?limit=5", headers=auth).json()
@@ -113,7 +112,7 @@ def test_tampered_cursor_is_refused(
 
 
 def test_a_sort_pages_in_its_order_with_nulls_last(
-    client: TestClient, auth: dict[str, str], store: Store
+    client: TestClient, auth: dict[str, str], store: Store, walk: Walk
 ) -> None:
     store(
         *(
@@ -130,7 +129,7 @@ def test_a_sort_pages_in_its_order_with_nulls_last(
 
 
 def test_offset_pages_carry_a_cursor_that_continues_them(
-    client: TestClient, auth: dict[str, str], store: Store, check_error: CheckError
+    client: TestClient, auth: dict[str, str], store: Store, check_error: CheckError, walk: Walk
 ) -> None:
     seed(store, 11)
     everything = [p["id"] for p in walk(client, auth, "limit=100&sort=issued_asc")]

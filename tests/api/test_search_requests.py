@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import MakeKey, Store
-
 CheckError = Callable[..., dict[str, Any]]
+MakeKey = Callable[..., str]
+Store = Callable[..., list[Any]]
 TRIANGLE = [[-97.7450, 30.2700], [-97.7250, 30.2700], [-97.7400, 30.2850], [-97.7450, 30.2700]]
 
 
@@ -137,13 +137,14 @@ def test_person_level_fields_need_their_scope(
         ("jurisdiction=%20", ["query", "jurisdiction"], "empty"),
         ("q=" + "x" * 201, ["query", "q"], "string_too_long"),
         ("city=" + "x" * 101, ["query", "city", 0], "string_too_long"),
-        ("bbox=1,2,3", ["query", "bbox"], "value_error"),
-        ("bbox=3,2,1,4", ["query", "bbox"], "value_error"),
-        ("near=30,-97", ["query", "near"], "value_error"),
-        ("county=Travis", ["query", "county"], "value_error"),
-        ("county=Atlantis&state=TX", ["query", "county"], "value_error"),
+        ("bbox=1,2,3", ["query", "bbox"], "string_pattern_mismatch"),
+        ("bbox=3,2,1,4", ["query", "bbox"], "coordinate_range"),
+        ("near=30,-97", ["query", "near"], "combination"),  # no radius_m
+        ("near=95,-97&radius_m=5", ["query", "near"], "coordinate_range"),
+        ("county=Travis", ["query", "county"], "combination"),
+        ("county=Atlantis&state=TX", ["query", "county"], "unknown_county"),
         ("tags_any=-solar", ["query", "tags_any"], "enum"),
-        ("fields=id,nonsense", ["query", "fields"], "value_error"),
+        ("fields=id,nonsense", ["query", "fields", 0], "string_pattern_mismatch"),
         ("min_stories=4&max_stories=2", ["query", "min_stories"], "range_order"),
         ("zip=7870", ["query", "zip", 0], "string_pattern_mismatch"),
     ],
@@ -184,3 +185,11 @@ def test_trailing_slash_is_a_404_naming_the_route(
     error = check_error(client.get("/v1/permits/", headers=auth), 404, "not_found")
     assert "(/v1/permits)" in error["message"]
     check_error(client.get("/v1/jurisdictions/"), 404, "not_found")
+
+
+def test_a_body_that_is_not_utf8_is_a_422(
+    client: TestClient, auth: dict[str, str], check_error: CheckError
+) -> None:
+    headers = {**auth, "Content-Type": "application/json"}
+    response = client.post("/v1/permits/search", content=b"\xff\xfe{", headers=headers)
+    check_error(response, 422, "invalid_parameter")

@@ -1,16 +1,22 @@
-"""The FastAPI application: routers, error envelope, request context, OpenAPI metadata."""
+"""The FastAPI application: routers, error envelope, request context, OpenAPI metadata.
+
+``FastAPIOffline`` serves Swagger UI (/docs) and ReDoc (/redoc) from assets bundled in the
+package instead of a CDN, so the explorer works on a machine with no internet.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from starlette.middleware.gzip import GZipMiddleware
 
 from permitdb import __version__
 from permitdb.api.handlers import install_error_handlers
 from permitdb.api.middleware import RequestContext
+from permitdb.api.openapi import install_openapi, operation_id
 from permitdb.api.params.strict import reject_unknown_parameters
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.routes import (
@@ -79,16 +85,19 @@ def create_app(
     jurisdictions /v1/jurisdictions reports even before their first sync.
     """
     settings = settings or get_settings()
-    app = FastAPI(
+    app = FastAPIOffline(
         title="permitdb",
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
         docs_url="/docs",
-        redoc_url=None,
+        redoc_url="/redoc",
+        # The validator badge would send the document to validator.swagger.io.
+        swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True},
         default_response_class=OrjsonResponse,
         # /v1/permits/ answers a 404 envelope naming /v1/permits, not an empty 307
         redirect_slashes=False,
+        generate_unique_id_function=operation_id,
         dependencies=[Depends(reject_unknown_parameters)],
     )
     app.state.permitdb = ApiState(
@@ -101,7 +110,6 @@ def create_app(
     # covers compression, and a crash inside gzip still leaves as the error envelope.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(RequestContext)
-    # permit_numbers before permits: its paths must not be read as /v1/permits/{permit_id}
     # jurisdiction_requests before jurisdictions, permit_numbers before permits: a fixed path
     # segment would otherwise be read as a slug or a permit id
     for module in (
@@ -114,4 +122,5 @@ def create_app(
         places,
     ):
         app.include_router(module.router)
+    install_openapi(app)
     return app

@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from permitdb.api.responses import OrjsonResponse
+from permitdb.api.schemas.base import Schema
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Schema):
     loc: list[str | int] = Field(description="Where the problem is, e.g. ['query', 'limit']")
     msg: str = Field(description="What is wrong with it")
     type: str = Field(description="Machine-readable kind, e.g. 'less_than_equal'")
@@ -31,20 +32,7 @@ class ErrorDetail(BaseModel):
     )
 
 
-class ErrorBody(BaseModel):
-    code: str = Field(description="Stable error code; see docs/api.md for the full list")
-    message: str = Field(description="What went wrong and what to do next")
-    request_id: str = Field(description="Same as the X-Request-Id response header")
-    details: list[ErrorDetail] | None = Field(
-        None, description="Per-parameter problems (only for parameter errors)"
-    )
-
-
-class ErrorEnvelope(BaseModel):
-    error: ErrorBody
-
-
-class Candidate(BaseModel):
+class Candidate(Schema):
     slug: str = Field(description="Jurisdiction slug to pass as ?jurisdiction=")
     name: str = Field(description="The jurisdiction's display name")
     url: str = Field(
@@ -52,12 +40,22 @@ class Candidate(BaseModel):
     )
 
 
-class AmbiguityBody(ErrorBody):
-    candidates: list[Candidate] = Field(description="Every jurisdiction holding this number")
+class ErrorBody(Schema):
+    code: str = Field(description="Stable error code; see docs/api.md for the full list")
+    message: str = Field(description="What went wrong and what to do next")
+    request_id: str = Field(description="Same as the X-Request-Id response header")
+    details: list[ErrorDetail] | None = Field(
+        None, description="Per-parameter problems (only for parameter errors)"
+    )
+    candidates: list[Candidate] | None = Field(
+        None,
+        description="Only for ambiguous_permit_number (HTTP 300): every jurisdiction holding "
+        "the number",
+    )
 
 
-class AmbiguityEnvelope(BaseModel):
-    error: AmbiguityBody
+class ErrorEnvelope(Schema):
+    error: ErrorBody = Field(description="The one error object every failed request returns")
 
 
 class ApiError(Exception):
@@ -67,7 +65,6 @@ class ApiError(Exception):
     code: ClassVar[str] = "internal_error"
     default_message: ClassVar[str] = "Unexpected error."
     headers: ClassVar[Mapping[str, str]] = {}
-    envelope: ClassVar[type[BaseModel]] = ErrorEnvelope  # the response model /docs shows
 
     def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None):
         self.message = message or self.default_message
@@ -125,7 +122,6 @@ class AmbiguousPermitNumber(ApiError):
         "Several jurisdictions have a permit with this number. Ask again with "
         "?jurisdiction=<slug>: each of 'candidates' has the URL to ask."
     )
-    envelope = AmbiguityEnvelope
 
     def __init__(self, message: str | None = None, *, candidates: list[Candidate]):
         super().__init__(message)
@@ -265,7 +261,7 @@ def error_responses(*classes: type[ApiError]) -> dict[int | str, dict[str, Any]]
             by_status[cls.status_code].append(cls)
     return {
         status: {
-            "model": group[0].envelope,
+            "model": ErrorEnvelope,
             "description": " | ".join(f"`{cls.code}`: {cls.default_message}" for cls in group),
             "content": {
                 "application/json": {

@@ -52,13 +52,19 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 def _allowed_methods(app: FastAPI, path: str, starlette_allow: str) -> str:
     """Every method the API takes at ``path``. Starlette's own ``Allow`` names only the first
-    route whose path matched, so a path with a GET and a POST route would hide one of them."""
-    methods = {m.strip() for m in starlette_allow.split(",") if m.strip()}
+    route whose path matched, so a path with a GET and a POST route would hide one of them.
+
+    The most specific templates win: ``/v1/permits/status`` is that route's path, not a permit
+    id, so ``GET /v1/permits/{permit_id}`` does not make GET an allowed method there."""
+    matched: dict[int, set[str]] = {}
     for template, operations in app.openapi()["paths"].items():
         pattern = "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template))
         if re.fullmatch(pattern, path):
+            methods = matched.setdefault(template.count("{"), set())
             methods |= {method.upper() for method in operations}
-    return ", ".join(sorted(methods))
+    if not matched:
+        return ", ".join(sorted(m.strip() for m in starlette_allow.split(",") if m.strip()))
+    return ", ".join(sorted(matched[min(matched)]))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -75,6 +81,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         message = f"{request.method} is not allowed on {path}; use {allowed or 'GET'}."
         headers = {**(exc.headers or {}), "Allow": allowed}
         return error_response(MethodNotAllowed(message), request_id, headers=headers)
+    if exc.status_code == 400:
+        # FastAPI's own refusal of a body it cannot read at all (not UTF-8, not JSON)
+        message = f"The request body cannot be read ({exc.detail}). Send JSON encoded as UTF-8."
+        details = [{"loc": ["body"], "msg": str(exc.detail), "type": "json_invalid"}]
+        return error_response(InvalidParameter(message, details=details), request_id)
     log.warning("unexpected HTTPException %d on %s", exc.status_code, path)
     return error_response(InternalError(), request_id)
 

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from permitdb.api import cursors
+from permitdb.api.openapi import example
+from permitdb.api.params.types import CURSOR_EXAMPLE, Cursor
 
 Item = dict[str, Any]
 Key = Callable[[Item], tuple[str, ...]]
@@ -30,8 +32,16 @@ class ListPaging:
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
 async def list_paging(
-    limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 100,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=1000, description="Page size", openapi_examples=example(100))
+    ] = 100,
+    cursor: Annotated[
+        Cursor | None,
+        Query(
+            description="next_cursor of the previous page, passed back unchanged",
+            openapi_examples=example(CURSOR_EXAMPLE, "a next_cursor (signed: copy yours)"),
+        ),
+    ] = None,
 ) -> ListPaging:
     return ListPaging(limit, cursor)
 

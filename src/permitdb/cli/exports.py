@@ -122,7 +122,9 @@ def export(
     state: Annotated[
         str | None, typer.Option(metavar="CODE", help="Two-letter USPS state code")
     ] = None,
-    city: Annotated[str | None, typer.Option(metavar="CITY", help="City, case-insensitive")] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", metavar="CITY", help="City, case-insensitive")
+    ] = None,
     issued_from: Annotated[
         datetime | None,
         typer.Option(formats=DATE_FORMATS, metavar="YYYY-MM-DD", help="Issued on or after"),

@@ -14,6 +14,29 @@ from permitdb.store.permit_filters import Near, Ring
 MAX_VERTICES: Final = 1000
 
 
+_NUMBER: Final = r" *-?\d+(\.\d+)? *"
+# What parse_bbox and parse_near read, as /openapi.json documents it; the ranges (±90, ±180,
+# west ≤ east) are checked after, as kind "coordinate_range".
+BBOX_PATTERN: Final = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
+NEAR_PATTERN: Final = rf"^{_NUMBER},{_NUMBER}$"
+
+
+class UnknownCounty(ValueError):
+    """A well-formed county name that names no county of the state (Census list)."""
+
+    kind: Final = "unknown_county"
+
+
+class CoordinateRange(ValueError):
+    """Coordinates of the right shape but outside the globe, or a box turned inside out."""
+
+    kind: Final = "coordinate_range"
+
+
+class CountyWithoutState(ValueError):
+    kind: Final = "combination"
+
+
 def _numbers(text: str, count: int, shape: str) -> list[float]:
     parts = text.split(",")
     try:
@@ -27,7 +50,7 @@ def _numbers(text: str, count: int, shape: str) -> list[float]:
 
 def _check_point(latitude: float, longitude: float) -> None:
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError("latitude must be within ±90 and longitude within ±180")
+        raise CoordinateRange("latitude must be within ±90 and longitude within ±180")
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -37,7 +60,9 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     _check_point(south, west)
     _check_point(north, east)
     if west > east or south > north:
-        raise ValueError("west must be ≤ east and south ≤ north (boxes across ±180° unsupported)")
+        raise CoordinateRange(
+            "west must be ≤ east and south ≤ north (boxes across ±180° unsupported)"
+        )
     return west, south, east, north
 
 
@@ -56,10 +81,11 @@ def county_codes(county: str | None, state: str | None) -> tuple[str, ...]:
     if text.isdigit() and len(text) == 5:
         return (text,)
     if not state:
-        raise ValueError("a county name needs state= too (or give its 5-digit FIPS code)")
+        raise CountyWithoutState("a county name needs state= too (or give its 5-digit FIPS code)")
     fips = county_fips(text, state.upper())
     if fips is None:
-        raise ValueError(f"no county '{text}' in {state.upper()}; check the spelling or use FIPS")
+        message = f"no county '{text}' in {state.upper()}; check the spelling or use FIPS"
+        raise UnknownCounty(message)
     return (fips,)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
+from permitdb.api.openapi import example
 from permitdb.normalize.permit_numbers import MAX_LENGTH
 
 
@@ -25,10 +26,15 @@ async def number_ask(
             max_length=MAX_LENGTH,
             pattern=r"\S",  # not only spaces: a blank number matches nothing
             description="Permit number; spaces around it and letter case do not matter",
+            openapi_examples=example("2026-000001 EP"),
         ),
     ],
     jurisdiction: Annotated[
-        str | None, Query(description="Jurisdiction slug; without it, detected from the number")
+        str | None,
+        Query(
+            description="Jurisdiction slug; without it, detected from the number",
+            openapi_examples=example("austin-tx"),
+        ),
     ] = None,
 ) -> NumberAsk:
     return NumberAsk(permit_number, jurisdiction)

@@ -8,18 +8,34 @@ exclusion as in Shovels, ``record_class`` as in DataJackpot); docs/api.md maps e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import UTC
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from permitdb.api.errors import InvalidParameter
-from permitdb.api.params.geography import county_codes, parse_bbox, parse_near, polygon_rings
-from permitdb.api.schemas.permits import field_paths
+from permitdb.api.params.geography import (
+    BBOX_PATTERN,
+    NEAR_PATTERN,
+    county_codes,
+    parse_bbox,
+    parse_near,
+    polygon_rings,
+)
+from permitdb.api.params.types import (
+    CURSOR_EXAMPLE,
+    AnyTagFilter,
+    Cursor,
+    Dollars,
+    IsoDate,
+    IsoDateTime,
+    TagFilter,
+)
+from permitdb.api.schemas.permits import FIELD_PATHS, field_paths
 from permitdb.services.exports import FORMATS
 from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.store.permits import PermitQuery
@@ -34,6 +50,11 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}(-?\d{4})?$")]
 R = TypeVar("R")
 
+_FIELD = "|".join(sorted((re.escape(path) for path in FIELD_PATHS), key=len, reverse=True))
+# fields=: comma-separated permit field paths (schemas.permits.FIELD_PATHS), blanks skipped
+FieldList = Annotated[
+    str, StringConstraints(pattern=rf"^( *({_FIELD})? *,)* *({_FIELD}) *(, *({_FIELD})? *)*$")
+]
 # Repeatable filters take at most this many values; a longer list belongs in a POST body.
 MAX_VALUES = 100
 MAX_IDS = 50
@@ -72,10 +93,15 @@ class PermitFilters(BaseModel):
         None,
         description="west,south,east,north in WGS84 degrees",
         examples=["-97.76,30.26,-97.73,30.29"],
+        pattern=BBOX_PATTERN,
         max_length=100,
     )
     near: str | None = Field(
-        None, description="lat,lng; with radius_m", max_length=60, examples=["30.2747,-97.7404"]
+        None,
+        description="lat,lng; with radius_m",
+        max_length=60,
+        pattern=NEAR_PATTERN,
+        examples=["30.2747,-97.7404"],
     )
     radius_m: float | None = Field(
         None, gt=0, le=50_000, description="Radius around near, m", examples=[500]
@@ -87,8 +113,12 @@ class PermitFilters(BaseModel):
     status_raw: Text | None = Field(
         None, description="Status as published, case-insensitive", examples=["Active"]
     )
-    tags: list[Text] = _many("All of these tags; '-tag' excludes; comma-separated too", "solar")
-    tags_any: list[Text] = _many("At least one of these tags; comma-separated too", "battery")
+    tags: list[TagFilter] = _many(
+        "All of these tags; '-tag' excludes; comma-separated too", "solar"
+    )
+    tags_any: list[AnyTagFilter] = _many(
+        "At least one of these tags; comma-separated too", "battery"
+    )
     category: list[Tag] = _many("Main category", "solar")
     property_class: list[PropertyClass] = _many("Normalized property class", "residential")
     permit_type: Text | None = Field(
@@ -106,69 +136,81 @@ class PermitFilters(BaseModel):
         examples=["solar batt* -roof"],
     )
     # dates
-    filed_from: date | None = Field(
+    filed_from: IsoDate | None = Field(
         None, description="Applied on or after", examples=["2026-01-01"]
     )
-    filed_to: date | None = Field(None, description="Applied on or before", examples=["2026-12-31"])
-    issued_from: date | None = Field(
+    filed_to: IsoDate | None = Field(
+        None, description="Applied on or before", examples=["2026-12-31"]
+    )
+    issued_from: IsoDate | None = Field(
         None, description="Issued on or after", examples=["2026-01-01"]
     )
-    issued_to: date | None = Field(None, description="Issued on or before", examples=["2026-12-31"])
-    finaled_from: date | None = Field(
+    issued_to: IsoDate | None = Field(
+        None, description="Issued on or before", examples=["2026-12-31"]
+    )
+    finaled_from: IsoDate | None = Field(
         None, description="Finaled on or after", examples=["2026-01-01"]
     )
-    finaled_to: date | None = Field(
+    finaled_to: IsoDate | None = Field(
         None, description="Finaled on or before", examples=["2026-12-31"]
     )
-    expires_from: date | None = Field(
+    expires_from: IsoDate | None = Field(
         None, description="Expires on or after", examples=["2026-01-01"]
     )
-    expires_to: date | None = Field(
+    expires_to: IsoDate | None = Field(
         None, description="Expires on or before", examples=["2026-12-31"]
     )
-    any_date_from: date | None = Field(
+    any_date_from: IsoDate | None = Field(
         None,
         description="Earliest of filed/issued on or after (Shovels' permit_from)",
         examples=["2026-01-01"],
     )
-    any_date_to: date | None = Field(
+    any_date_to: IsoDate | None = Field(
         None,
         description="Latest of filed/issued/finaled on or before (Shovels' permit_to)",
         examples=["2026-12-31"],
     )
-    updated_since: datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None,
         description="Changed at or after (ISO 8601; UTC if no offset)",
         examples=["2026-03-01T00:00:00Z"],
     )
     # numbers
-    min_valuation: Decimal | None = Field(None, ge=0, description="US dollars", examples=[10000])
-    max_valuation: Decimal | None = Field(None, ge=0, description="US dollars", examples=[500000])
-    min_fees: Decimal | None = Field(None, ge=0, description="US dollars", examples=[100])
-    max_fees: Decimal | None = Field(None, ge=0, description="US dollars", examples=[5000])
-    min_housing_units: int | None = Field(None, ge=0, description="Housing units", examples=[2])
-    max_housing_units: int | None = Field(None, ge=0, description="Housing units", examples=[10])
-    min_square_feet: int | None = Field(None, ge=0, description="Square feet", examples=[1000])
-    max_square_feet: int | None = Field(None, ge=0, description="Square feet", examples=[5000])
-    min_stories: int | None = Field(None, ge=0, description="Stories", examples=[1])
-    max_stories: int | None = Field(None, ge=0, description="Stories", examples=[3])
+    min_valuation: Dollars | None = Field(None, ge=0, description="US dollars", examples=[10000])
+    max_valuation: Dollars | None = Field(None, ge=0, description="US dollars", examples=[500000])
+    min_fees: Dollars | None = Field(None, ge=0, description="US dollars", examples=[100])
+    max_fees: Dollars | None = Field(None, ge=0, description="US dollars", examples=[5000])
+    min_housing_units: int | None = Field(
+        None, ge=0, le=100_000, description="Housing units", examples=[2]
+    )
+    max_housing_units: int | None = Field(
+        None, ge=0, le=100_000, description="Housing units", examples=[10]
+    )
+    min_square_feet: int | None = Field(
+        None, ge=0, le=1_000_000_000, description="Square feet", examples=[1000]
+    )
+    max_square_feet: int | None = Field(
+        None, ge=0, le=1_000_000_000, description="Square feet", examples=[5000]
+    )
+    min_stories: int | None = Field(None, ge=0, le=1_000, description="Stories", examples=[1])
+    max_stories: int | None = Field(None, ge=0, le=1_000, description="Stories", examples=[3])
     min_approval_days: int | None = Field(
-        None, ge=0, description="issued − filed, days", examples=[0]
+        None, ge=0, le=100_000, description="issued − filed, days", examples=[0]
     )
     max_approval_days: int | None = Field(
-        None, ge=0, description="issued − filed, days", examples=[30]
+        None, ge=0, le=100_000, description="issued − filed, days", examples=[30]
     )
     min_construction_days: int | None = Field(
-        None, ge=0, description="finaled − issued, days", examples=[0]
+        None, ge=0, le=100_000, description="finaled − issued, days", examples=[0]
     )
     max_construction_days: int | None = Field(
-        None, ge=0, description="finaled − issued, days", examples=[180]
+        None, ge=0, le=100_000, description="finaled − issued, days", examples=[180]
     )
     min_total_days: int | None = Field(
-        None, ge=0, description="finaled − filed, days", examples=[0]
+        None, ge=0, le=100_000, description="finaled − filed, days", examples=[0]
     )
     max_total_days: int | None = Field(
-        None, ge=0, description="finaled − filed, days", examples=[365]
+        None, ge=0, le=100_000, description="finaled − filed, days", examples=[365]
     )
     # people
     has_contractor: bool | None = Field(
@@ -203,15 +245,20 @@ class PermitFilters(BaseModel):
     offset: int = Field(
         0, ge=0, le=MAX_OFFSET, description="Rows to skip; not with cursor", examples=[0]
     )
-    cursor: str | None = Field(None, max_length=1000, description="next_cursor of the last page")
-    include_count: bool = Field(False, description="Add total (capped at 10,000)")
-    include_raw: bool = Field(False, description="Add each record's raw source")
+    cursor: Cursor | None = Field(
+        None,
+        max_length=1000,
+        description="next_cursor of the previous page, passed back unchanged",
+        examples=[CURSOR_EXAMPLE],
+    )
+    include_count: bool = Field(False, description="Add total (capped at 10,000)", examples=[True])
+    include_raw: bool = Field(False, description="Add each record's raw source", examples=[False])
     format: SearchFormat = Field(
         "json",
         description="json pages; csv, ndjson, geojson, parquet: every result as one file",
         examples=["csv"],
     )
-    fields: list[Text] = _many(
+    fields: list[FieldList] = _many(
         "Only these fields (top level or dotted); comma-separated too",
         "id,permit_number,dates.issued",
     )
@@ -221,8 +268,11 @@ class PermitFilters(BaseModel):
     def _no_empty_values(cls, value: object) -> object:
         # an empty value is almost always a template that was not filled in; answering it
         # with every permit (or none) would hide the mistake
-        if value == "" or (isinstance(value, list) and "" in value):
+        values = value if isinstance(value, list) else [value]
+        if any(v == "" for v in values):
             raise ValueError("is empty: give a value or leave the parameter out")
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise ValueError("contains a NUL character (\\u0000), which no value can match")
         return value
 
 
@@ -270,7 +320,7 @@ def _parsed(name: str, location: Location, parse: Callable[..., R], *args: Any) 
     try:
         return parse(*args)
     except ValueError as exc:
-        raise invalid(name, str(exc), location=location) from exc
+        raise invalid(name, str(exc), getattr(exc, "kind", "value_error"), location) from exc
 
 
 def _ordered(filters: PermitFilters, low_name: str, high_name: str, location: Location) -> None:
@@ -285,7 +335,7 @@ def _tag_list(values: list[str]) -> tuple[list[Tag], list[Tag]]:
     include: list[Tag] = []
     exclude: list[Tag] = []
     for value in values:
-        for part in filter(None, (p.strip() for p in value.split(","))):
+        for part in filter(None, (p.strip(" ") for p in value.split(","))):
             tag = part.removeprefix("-")
             if tag not in TAGS:
                 raise ValueError(f"'{tag}' is not a tag; GET /v1/tags lists them")
@@ -396,9 +446,8 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
     if updated_since is not None and updated_since.tzinfo is None:
         updated_since = updated_since.replace(tzinfo=UTC)
     if (filters.near is None) != (filters.radius_m is None):
-        raise invalid(
-            "near", "near and radius_m go together: give both or neither", location=location
-        )
+        message = "near and radius_m go together: give both or neither"
+        raise invalid("near", message, "combination", location)
     polygon = filters.polygon if isinstance(filters, PolygonSearch) else None
     fields = _parsed("fields", location, field_paths, _split(filters.fields))
     query = PermitQuery(

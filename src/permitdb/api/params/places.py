@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from permitdb.api.errors import UnknownJurisdiction
+from permitdb.api.openapi import example
 from permitdb.api.state import ApiState
 from permitdb.services import places
 
@@ -15,7 +16,12 @@ from permitdb.services import places
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
 async def state_filter(
     state: Annotated[
-        str | None, Query(pattern=r"^[A-Za-z]{2}$", description="USPS code, any case")
+        str | None,
+        Query(
+            pattern=r"^[A-Za-z]{2}$",
+            description="USPS code, any case",
+            openapi_examples=example("TX"),
+        ),
     ] = None,
 ) -> str | None:
     return state.upper() if state else None
@@ -23,7 +29,12 @@ async def state_filter(
 
 async def jurisdiction_filter(
     jurisdiction: Annotated[
-        str | None, Query(max_length=100, description="Jurisdiction slug, e.g. austin-tx")
+        str | None,
+        Query(
+            max_length=100,
+            description="Jurisdiction slug, e.g. austin-tx",
+            openapi_examples=example("austin-tx"),
+        ),
     ] = None,
 ) -> str | None:
     return jurisdiction

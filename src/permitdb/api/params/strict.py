@@ -6,6 +6,10 @@ in) would match everything. The allowed names are read from each route's own sig
 its dependencies, query models included), so the check can never drift from what the route
 accepts.
 
+A NUL character in any query or path value is refused too: PostgreSQL cannot store or compare
+one (the driver raises), and no stored value holds one on either engine. /openapi.json says so
+with a pattern on every free-text parameter (``api.openapi``).
+
 On routes that need a key, the check runs inside the key dependency, after the key is
 accepted: a caller without a valid key learns that first, not our parameter list.
 """
@@ -75,10 +79,24 @@ def _advice(name: str, allowed: frozenset[str]) -> str:
     return "not a parameter of this endpoint"
 
 
+def _reject_nul(where: str, items: list[tuple[str, str]]) -> None:
+    for name, value in items:
+        if "\x00" in value:
+            message = "contains a NUL character (%00), which no value can match"
+            raise InvalidParameter(
+                f"Invalid value for {where}.{name}: {message}. Remove it and retry.",
+                details=[{"loc": [where, name], "msg": message, "type": "nul_character"}],
+            )
+
+
 def check_query(request: Request) -> None:
-    """Raise for unknown, repeated single-valued or empty parameters, all reported at once."""
+    """Raise for unknown, repeated single-valued or empty parameters (all reported at once),
+    and for a NUL in a path or query value."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute) or not request.query_params:
+    if not isinstance(route, APIRoute):
+        return
+    _reject_nul("path", list(request.path_params.items()))
+    if not request.query_params:
         return
     shape = query_shape(route)
     unknown = [name for name in dict.fromkeys(request.query_params) if name not in shape.names]
@@ -93,6 +111,7 @@ def check_query(request: Request) -> None:
                 for name in unknown
             ],
         )
+    _reject_nul("query", request.query_params.multi_items())
     problems: list[dict[str, Any]] = []
     for name in dict.fromkeys(request.query_params):
         values = request.query_params.getlist(name)

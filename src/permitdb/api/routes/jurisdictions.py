@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 
 from permitdb.api.auth import AUTH_ERRORS, PermitsRead
 from permitdb.api.errors import JurisdictionNotFound, ServiceUnavailable, error_responses
+from permitdb.api.openapi import example, link_to
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.jurisdictions import (
     Jurisdiction,
@@ -24,14 +25,28 @@ from permitdb.store.datasets import jurisdiction_stats
 
 router = APIRouter(prefix="/v1/jurisdictions", tags=["jurisdictions"])
 
-Slug = Annotated[str, Path(max_length=100, description="Jurisdiction slug, e.g. austin-tx")]
+Slug = Annotated[
+    str,
+    Path(
+        max_length=100,
+        description="Jurisdiction slug, e.g. austin-tx",
+        openapi_examples=example("austin-tx"),
+    ),
+]
 
 
 @router.get(
     "",
     response_model=JurisdictionList,
     summary="List jurisdictions",
-    responses=error_responses(ServiceUnavailable),
+    responses={
+        **error_responses(ServiceUnavailable),
+        **link_to(
+            "read_jurisdiction",
+            "The first jurisdiction of the list, by its slug",
+            slug="$response.body#/data/0/slug",
+        ),
+    },
 )
 def list_jurisdictions(conn: Conn, state: State) -> OrjsonResponse:
     """Every catalog jurisdiction (zero counts before its first sync) and every stored one."""

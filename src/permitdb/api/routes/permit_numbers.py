@@ -33,9 +33,9 @@ from permitdb.api.errors import (
 from permitdb.api.params.permit_numbers import NumberAsk, number_ask
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permit_numbers import (
-    PermitStatus,
     PermitStatusBatch,
     PermitStatusRequest,
+    PermitStatusView,
     status_json,
 )
 from permitdb.api.schemas.permits import Permit, permit_json
@@ -116,7 +116,7 @@ def _found(state: ApiState, ask: NumberAsk, suffix: str) -> NumberMatch:
 
 @router.get(
     "/by-number/{permit_number:path}/status",
-    response_model=PermitStatus,
+    response_model=PermitStatusView,
     summary="The status of a permit, by permit number",
     responses=error_responses(*_ERRORS),
 )

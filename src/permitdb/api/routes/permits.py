@@ -30,6 +30,7 @@ from permitdb.api.errors import (
     UnknownParameter,
     error_responses,
 )
+from permitdb.api.openapi import link_to
 from permitdb.api.paging import ListPaging, list_paging
 from permitdb.api.params.permits import PermitSearch, PolygonSearch, permit_search, to_search
 from permitdb.api.params.places import check_jurisdictions
@@ -57,15 +58,40 @@ _SEARCH_ERRORS = (
     UnknownParameter,
     UnknownJurisdiction,
 )
+_FILE: dict[str, Any] = {"type": "string", "format": "binary"}
+# format=geojson: an RFC 7946 FeatureCollection whose properties are permit objects
+_FEATURE_COLLECTION: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": "string"},
+                    "geometry": {"anyOf": [{"type": "object"}, {"type": "null"}]},
+                    "properties": {"$ref": "#/components/schemas/Permit"},
+                },
+            },
+        },
+    },
+}
 _SEARCH_RESPONSES: dict[int | str, dict[str, Any]] = {
     **error_responses(*_SEARCH_ERRORS),
     200: {
         "description": "A page of permits; with format=csv|ndjson|geojson|parquet, every "
         "matching permit as one downloaded file (docs/api.md, Exports)",
         "content": {
-            spec.media_type: {"schema": {"type": "string", "format": "binary"}}
-            for spec in export_service.FORMATS.values()
+            spec.media_type: {"schema": _FEATURE_COLLECTION if name == "geojson" else _FILE}
+            for name, spec in export_service.FORMATS.items()
         },
+        **link_to(
+            "read_permit",
+            "The first permit of the page, by its id",
+            permit_id="$response.body#/data/0/id",
+        )[200],
     },
 }
 

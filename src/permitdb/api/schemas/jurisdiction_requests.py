@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, Field, JsonValue, field_validator
 
+from permitdb.api.schemas.base import Schema
 from permitdb.catalog.model import US_STATES
-from permitdb.services.jurisdiction_requests import RequestOutcome, name_key
+from permitdb.services.jurisdiction_requests import RequestOutcome
 from permitdb.store.jurisdiction_requests import JurisdictionRequestRow, RequestStatus
 
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+_TEXT = "[^\\x00-\\x1f\\x7f-\\x9f]*"  # no control characters
+STATE_CODES: Final[list[JsonValue]] = [*sorted(US_STATES)]
+NAME_PATTERN: Final = f"^{_TEXT}[A-Za-z0-9]{_TEXT}$"
 
 
 class JurisdictionRequestBody(Schema):
@@ -22,17 +24,23 @@ class JurisdictionRequestBody(Schema):
         min_length=1,
         max_length=100,
         validation_alias=AliasChoices("name", "jurisdiction_name"),
+        pattern=NAME_PATTERN,
         description="City or county name, e.g. 'St. Louis' (case and punctuation do not matter)",
     )
-    state: str = Field(description="Two-letter USPS state code, any case, e.g. MO")
+    state: str = Field(
+        description="Two-letter USPS state code (any case is read), e.g. MO",
+        json_schema_extra={"enum": STATE_CODES},
+    )
 
     @field_validator("name")
     @classmethod
     def _has_words(cls, value: str) -> str:
-        if not value.isprintable():
-            raise ValueError("the name has control characters; send the name as plain text")
-        if not name_key(value):
-            raise ValueError("the name has no letters or digits; send the jurisdiction's name")
+        # the same rule as the pattern the document shows (NAME_PATTERN)
+        if not re.fullmatch(NAME_PATTERN, value):
+            raise ValueError(
+                "the name needs a letter or digit and no control characters; send the "
+                "jurisdiction's name as plain text"
+            )
         return value
 
     @field_validator("state")

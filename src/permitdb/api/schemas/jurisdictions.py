@@ -10,27 +10,26 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from permitdb.api.schemas.base import Schema
 from permitdb.catalog.model import CatalogEntry, Platform
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.store.datasets import DatasetStats, JurisdictionStats
 from permitdb.vocabulary import RECORD_CLASSES, PropertyClass, RecordClass, Status, Tag
 
 
-class Licence(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Licence(Schema):
     name: str = Field(description="The licence or terms the data is published under")
     url: str | None = Field(description="Where the terms are published, when known")
 
 
-class LastRun(BaseModel):
+class LastRun(Schema):
     status: str = Field(description="running, succeeded, failed or interrupted")
     at: datetime = Field(description="When it finished (or started, while running)")
 
 
-class DatasetSummary(BaseModel):
+class DatasetSummary(Schema):
     slug: str = Field(description="'<jurisdiction>/<dataset>', the dataset query value")
     name: str = Field(description="Human name of the dataset")
     platform: Platform = Field(description="Portal software it is read from")
@@ -47,21 +46,21 @@ class DatasetSummary(BaseModel):
     )
 
 
-class RecordCounts(BaseModel):
+class RecordCounts(Schema):
     permit: int = Field(description="Permits stored")
     certificate_of_occupancy: int = Field(description="Certificates of occupancy stored")
     new_construction_parcel: int = Field(description="New-construction parcels stored")
     total: int = Field(description="All records stored")
 
 
-class DateRanges(BaseModel):
+class DateRanges(Schema):
     earliest_applied: date | None = Field(description="Earliest application date stored")
     latest_applied: date | None = Field(description="Latest application date stored")
     earliest_issued: date | None = Field(description="Earliest issue date stored")
     latest_issued: date | None = Field(description="Latest issue date stored")
 
 
-class Jurisdiction(BaseModel):
+class Jurisdiction(Schema):
     slug: str = Field(description="Jurisdiction slug, the jurisdiction query value")
     name: str = Field(description="Display name")
     state: str = Field(description="Two-letter USPS state code")
@@ -76,14 +75,12 @@ class Jurisdiction(BaseModel):
     last_run: LastRun | None = Field(description="The latest sync, whatever its outcome")
 
 
-class JurisdictionList(BaseModel):
+class JurisdictionList(Schema):
     data: list[Jurisdiction] = Field(description="Every jurisdiction, by slug")
     returned: int = Field(description="Number of items in data")
 
 
-class JurisdictionBreakdown(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JurisdictionBreakdown(Schema):
     slug: str = Field(description="Jurisdiction slug")
     records: int = Field(description="Stored records, every record class")
     record_classes: dict[RecordClass, int] = Field(description="Records per record class")

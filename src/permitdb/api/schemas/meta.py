@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from permitdb.api.schemas.permits import Schema
+from permitdb.api.schemas.base import Schema
 
 
 class DatasetRelease(Schema):

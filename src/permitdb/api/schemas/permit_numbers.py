@@ -13,7 +13,8 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import Field, StringConstraints
 
 from permitdb.api.errors import Candidate
-from permitdb.api.schemas.permits import PermitDates, PermitIdentity, Schema, dates_json
+from permitdb.api.schemas.base import Schema
+from permitdb.api.schemas.permits import PermitDates, PermitIdentity, dates_json
 from permitdb.normalize.permit_numbers import MAX_LENGTH
 from permitdb.services.permits import NumberMatch
 
@@ -35,7 +36,7 @@ class DataFreshness(Schema):
     )
 
 
-class PermitStatus(PermitIdentity):
+class PermitStatusView(PermitIdentity):
     jurisdiction_display: str = Field(description="The jurisdiction's display name")
     permit_type: str | None = Field(description="Permit type as the jurisdiction wrote it")
     address: str | None = Field(description="Standardized one-line street address")
@@ -81,12 +82,12 @@ class PermitStatusError(Schema):
 
 
 class PermitStatusBatch(Schema):
-    results: list[PermitStatus] = Field(description="The numbers found, in the order asked")
+    results: list[PermitStatusView] = Field(description="The numbers found, in the order asked")
     errors: list[PermitStatusError] = Field(description="The numbers not found, in the order asked")
 
 
 def status_json(match: NumberMatch) -> dict[str, Any]:
-    """The API shape of a status view (see :class:`PermitStatus`)."""
+    """The API shape of a status view (see :class:`PermitStatusView`)."""
     r = match.record
     return {
         "id": r.id,

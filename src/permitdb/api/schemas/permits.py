@@ -12,6 +12,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from permitdb.api.schemas.base import Schema
 from permitdb.canonical import PermitRecord
 from permitdb.vocabulary import (
     LocationSource,
@@ -22,10 +23,6 @@ from permitdb.vocabulary import (
     StatusPhase,
     Tag,
 )
-
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _sparse(schema: dict[str, Any]) -> None:

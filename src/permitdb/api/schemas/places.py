@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 
 from pydantic import Field
 
-from permitdb.api.schemas.permits import Schema
+from permitdb.api.schemas.base import Schema
 from permitdb.vocabulary import PropertyClass, Status, StatusPhase, Tag
 
 Item = TypeVar("Item")
