@@ -43,7 +43,7 @@ from permitdb.catalog.load import load_catalog
 from permitdb.ingest.run import ingest_catalog
 from permitdb.settings import Settings
 from permitdb.sources.http import HttpClient
-from permitdb.store.api_keys import insert_api_key
+from permitdb.store.api_keys import insert_api_key, revoke_api_key
 from permitdb.store.engine import create_engine_for
 from permitdb.store.migrate import upgrade
 from permitdb.testing.portal import ReplayPortal
@@ -158,7 +158,7 @@ CHECKED: Final = [row for row in ROWS if row.requests or row.names]
 @dataclass(frozen=True, slots=True)
 class Demo:
     client: TestClient
-    keys: dict[str, str]  # $KEY: permits:read; $PEOPLE_KEY: people:read as well
+    keys: dict[str, str]  # by the placeholder the page writes: $KEY, $PEOPLE_KEY, $REVOKED_KEY
     parameters: frozenset[str]  # every query parameter and body field our API takes
     permit: dict[str, Any]  # REFERENCE_PERMIT as a people:read key sees it
 
@@ -172,12 +172,17 @@ def _ingest(engine: Engine, *, bulk: bool) -> None:
 
 
 def _keys(engine: Engine) -> dict[str, str]:
-    """The keys the page's requests name, by placeholder ($PEOPLE_KEY first: $KEY prefixes it)."""
-    scopes = {"$PEOPLE_KEY": ["permits:read", "people:read"], "$KEY": ["permits:read"]}
+    """The keys the page's requests name, by placeholder; `$REVOKED_KEY` is revoked."""
+    scopes = {
+        "$KEY": ["permits:read"],
+        "$PEOPLE_KEY": ["permits:read", "people:read"],
+        "$REVOKED_KEY": ["permits:read"],
+    }
     keys = {placeholder: generate_api_key() for placeholder in scopes}
+    now = datetime.now(UTC)
     with engine.begin() as conn:
         for placeholder, key in keys.items():
-            insert_api_key(
+            key_id = insert_api_key(
                 conn,
                 name=placeholder,
                 prefix=key_prefix(key),
@@ -185,8 +190,10 @@ def _keys(engine: Engine) -> dict[str, str]:
                 scopes=scopes[placeholder],
                 monthly_quota=None,
                 is_demo=False,
-                now=datetime.now(UTC),
+                now=now,
             )
+            if placeholder == "$REVOKED_KEY":
+                revoke_api_key(conn, key_id, now=now)
     return keys
 
 
