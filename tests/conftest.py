@@ -18,6 +18,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -46,25 +47,43 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+PostgresDatabase = Callable[[str], AbstractContextManager[Engine]]
+
+
 @pytest.fixture(scope="session")
-def postgres_database(worker_id: str) -> Iterator[Engine]:
-    """This worker's migrated PostgreSQL database."""
+def postgres_database_named(worker_id: str) -> PostgresDatabase:
+    """``with postgres_database_named("demo") as engine``: a migrated database of this worker,
+    dropped afterwards."""
     assert POSTGRES_ADMIN_URL is not None
     # PERMITDB_TEST_DATABASE_PREFIX keeps concurrent runs on one server (two checkouts) apart
     prefix = os.environ.get("PERMITDB_TEST_DATABASE_PREFIX", "permitdb_test")
-    name = f"{prefix}_{worker_id}"
-    admin = create_engine_for(POSTGRES_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine_for(url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+
+    @contextmanager
+    def database(suffix: str) -> Iterator[Engine]:
+        assert POSTGRES_ADMIN_URL is not None
+        name = "_".join(filter(None, (prefix, worker_id, suffix)))
+        admin = create_engine_for(POSTGRES_ADMIN_URL)
+        admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = make_url(admin.url).set(database=name).render_as_string(hide_password=False)
+        engine = create_engine_for(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return database
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_database_named: PostgresDatabase) -> Iterator[Engine]:
+    """This worker's migrated PostgreSQL database."""
+    with postgres_database_named("") as engine:
+        yield engine
 
 
 @pytest.fixture(params=BACKENDS)
