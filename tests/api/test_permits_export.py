@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
-from permitdb.api.params.permits import SearchFormat
+from permitdb.api.params.permit_filters import SearchFormat
 from permitdb.services.exports import EXPORT_COLUMNS, EXPORT_FORMATS, PARQUET_SCHEMA
 from permitdb.settings import Settings
 

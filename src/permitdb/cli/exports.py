@@ -22,7 +22,8 @@ from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TimeEla
 from rich.text import Text
 
 from permitdb.api.errors import InvalidParameter
-from permitdb.api.params.permits import PermitFilters, to_search
+from permitdb.api.params.permit_filters import PermitFilters
+from permitdb.api.params.permits import to_search
 from permitdb.api.schemas.permits import permit_json
 from permitdb.cli.console import engine, err_console, fail, settings
 from permitdb.services.exports import EXPORT_FORMATS, ExportFormat, export_permits

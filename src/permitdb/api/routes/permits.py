@@ -32,7 +32,8 @@ from permitdb.api.errors import (
 )
 from permitdb.api.openapi import link_to
 from permitdb.api.paging import ListPaging, list_paging
-from permitdb.api.params.permits import PermitSearch, PolygonSearch, permit_search, to_search
+from permitdb.api.params.permit_filters import PolygonSearch
+from permitdb.api.params.permits import PermitSearch, permit_search, to_search
 from permitdb.api.params.places import check_jurisdictions
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import Permit, PermitHistory, PermitPage, permit_json, project
