@@ -43,7 +43,7 @@ def run_export(
         engine,
         EVERYTHING,
         export_format,
-        permit_json=partial(permit_json, include_raw=False),
+        permit_json=partial(permit_json, include_raw=False, people=True),
         on_page=counted,
     )
     for chunk in chunks:
