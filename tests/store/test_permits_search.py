@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -176,3 +177,14 @@ def test_count_is_exact_up_to_the_cap(
         assert count_permits(conn, query, cap=11) == (11, False)
         assert count_permits(conn, query, cap=5) == (5, False)
         assert count_permits(conn, PermitQuery(state="IL")) == (0, True)
+
+
+@pytest.mark.usefixtures("corpus")
+def test_a_page_without_raw_is_the_same_page_less_raw_and_hash(engine: Engine) -> None:
+    query = PermitQuery(record_class=(), limit=2)
+    with engine.connect() as conn:
+        full, full_next = search_permits(conn, query)
+        lean, lean_next = search_permits(conn, query, with_raw=False)
+    assert full_next == lean_next
+    assert all(record.raw and record.content_hash for record in full)
+    assert lean == [dataclasses.replace(r, raw={}, content_hash="") for r in full]

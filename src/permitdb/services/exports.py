@@ -108,18 +108,19 @@ _MONEY: Final = _positions("money")
 
 
 def iter_pages(
-    engine: Engine, query: PermitQuery, *, page_size: int = PAGE_SIZE
+    engine: Engine, query: PermitQuery, *, page_size: int = PAGE_SIZE, with_raw: bool = True
 ) -> Iterator[list[PermitRecord]]:
     """Every page of ``query`` in listing order; at least one, empty when nothing matches.
 
     Each page has its own connection, closed before the page is handed on, so a slow reader
     never holds a connection (or, on SQLite, a read snapshot that stops WAL checkpoints).
+    ``with_raw=False`` leaves each record's ``raw`` empty, unread (store.permits).
     """
     paged = dataclasses.replace(query, limit=page_size)
     after: PermitKeyset | None = None
     while True:
         with engine.connect() as conn:
-            records, after = search_permits(conn, paged, after=after)
+            records, after = search_permits(conn, paged, after=after, with_raw=with_raw)
         yield records
         if after is None:
             return
@@ -159,14 +160,15 @@ def _number(value: object) -> Any:
     raise TypeError(f"cannot serialize {type(value).__name__} to JSON")
 
 
-def _json(value: Any) -> bytes:
-    return orjson.dumps(value, default=_number)
+def _json(value: Any, option: int = 0) -> bytes:
+    return orjson.dumps(value, default=_number, option=option)
 
 
 def write_ndjson(pages: Pages, permit_json: PermitJson) -> Iterator[bytes]:
     """One permit object per line, each line ending in ``\\n``."""
     for page in pages:
-        yield b"".join(_json(permit_json(record)) + b"\n" for record in page)
+        # orjson ends each line itself: no second bytes object per record for the "\n"
+        yield b"".join(_json(permit_json(record), orjson.OPT_APPEND_NEWLINE) for record in page)
 
 
 def _feature(record: PermitRecord, permit_json: PermitJson) -> bytes:
@@ -263,21 +265,26 @@ def export_permits(
     export_format: ExportFormat,
     *,
     permit_json: PermitJson,
+    include_raw: bool = False,
     page_size: int = PAGE_SIZE,
     on_page: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
     """Every permit ``query`` matches (its ``limit`` aside) as ``export_format`` byte chunks.
 
+    ``include_raw`` says whether ``permit_json`` shows each record's ``raw``: only then, and
+    only for a format that holds the permit object, is that column read at all.
+
     The first page is read before this returns, so an unreachable database fails here, while
     the caller can still answer with an error, and not halfway through a download.
     ``on_page`` hears the number of records in each page as it is written.
     """
-    pages = iter_pages(engine, query, page_size=page_size)
+    spec = FORMATS[export_format]
+    pages = iter_pages(engine, query, page_size=page_size, with_raw=include_raw and spec.nested)
     first = next(pages)
     walked: Iterator[list[PermitRecord]] = chain([first], pages)
     if on_page is not None:
         walked = _reporting(walked, on_page)
-    return FORMATS[export_format].write(walked, permit_json)
+    return spec.write(walked, permit_json)
 
 
 def _reporting(

@@ -26,6 +26,10 @@ from permitdb.store.sorts import PermitKeyset, keyset_of, ranges_after, scan_ord
 from permitdb.store.tables import permit_tags, permits
 
 PERMIT_COLUMNS: Final = tuple(permits.c[name] for name in FIELD_NAMES)
+# Every column before ``raw``: the record without its source record and content hash, the
+# dataclass's last two fields, which then take their defaults. Reading and decoding ``raw``
+# is most of a row's cost, and a flat export or a lean listing never shows it.
+LEAN_COLUMNS: Final = PERMIT_COLUMNS[: FIELD_NAMES.index("raw")]
 # Stamped by the store, never taken from the record; an update keeps first_seen_at.
 STORE_STAMPED: Final = frozenset({"first_seen_at", "updated_at"})
 UPDATED_COLUMNS: Final = tuple(
@@ -135,7 +139,7 @@ def upsert_permits(
 
 
 def row_to_record(row: sa.Row[Any]) -> PermitRecord:
-    """A ``PermitRecord`` from a row selected with ``PERMIT_COLUMNS``.
+    """A ``PermitRecord`` from a row selected with ``PERMIT_COLUMNS`` (or ``LEAN_COLUMNS``).
 
     Positional: those columns are the dataclass's fields in order, and building a keyword dict
     per row was a sixth of a search page's time in the store.
@@ -152,9 +156,16 @@ def _count(conn: Connection, where: Sequence[sa.ColumnElement[bool]], cap: int) 
 
 
 def search_permits(
-    conn: Connection, query: PermitQuery, *, after: PermitKeyset | None = None
+    conn: Connection,
+    query: PermitQuery,
+    *,
+    after: PermitKeyset | None = None,
+    with_raw: bool = True,
 ) -> tuple[list[PermitRecord], PermitKeyset | None]:
     """One page in ``query.sort`` order, and the keyset to continue from (None on the last page).
+
+    ``with_raw=False`` reads :data:`LEAN_COLUMNS`: each record's ``raw`` is then empty and its
+    ``content_hash`` blank.
 
     ``query.offset`` rows are skipped first. The listing is read as ranges (store.sorts); an
     offset that runs past a range is carried into the next one, less the rows it skipped there.
@@ -166,7 +177,7 @@ def search_permits(
     skip = query.offset
     for bound in ranges_after(query.sort, after):
         statement = (
-            sa.select(*PERMIT_COLUMNS)
+            sa.select(*(PERMIT_COLUMNS if with_raw else LEAN_COLUMNS))
             .where(*where, bound)
             .order_by(*scan_order(query.sort))
             .limit(wanted - len(rows))

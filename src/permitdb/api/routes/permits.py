@@ -124,6 +124,7 @@ def _export(state: State, search: PermitSearch, people: bool) -> StreamingRespon
         search.query,
         export_format,
         permit_json=lambda record: project(to_json(record), search.fields),
+        include_raw=search.include_raw,
         page_size=state.settings.export_page_size,
     )
     return StreamingResponse(
