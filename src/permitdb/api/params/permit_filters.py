@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from permitdb.api.params.geography import BBOX_PATTERN, NEAR_PATTERN
 from permitdb.api.params.types import (
@@ -23,6 +23,7 @@ from permitdb.api.params.types import (
     IsoDateTime,
     TagFilter,
 )
+from permitdb.api.schemas.base import Schema
 from permitdb.api.schemas.permits import FIELD_PATHS
 from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.vocabulary import PropertyClass, RecordClass, Status, StatusPhase, Tag
@@ -54,10 +55,11 @@ def _many(description: str, example: object) -> Any:
     )
 
 
-class PermitFilters(BaseModel):
-    """Every filter and option of a permit search (all optional; all must match)."""
+class PermitFilters(Schema):
+    """Every filter and option of a permit search (all optional; all must match).
 
-    model_config = ConfigDict(extra="forbid")
+    The base ``Schema`` forbids unknown fields and refuses a NUL or lone surrogate anywhere in
+    a body; a query string's NUL is refused earlier, by ``params.strict``."""
 
     # geography
     state: str | None = Field(
@@ -255,8 +257,6 @@ class PermitFilters(BaseModel):
         values = value if isinstance(value, list) else [value]
         if any(v == "" for v in values):
             raise ValueError("is empty: give a value or leave the parameter out")
-        if any(isinstance(v, str) and "\x00" in v for v in values):
-            raise ValueError("contains a NUL character (\\u0000), which no value can match")
         return value
 
 
