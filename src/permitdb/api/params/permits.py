@@ -24,7 +24,6 @@ from permitdb.api.params.permit_filters import (
     RecordClassParam,
     SearchFormat,
 )
-from permitdb.api.schemas.permits import field_paths
 from permitdb.services.exports import FORMATS
 from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.store.permits import PermitQuery
@@ -189,7 +188,9 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
         message = "near and radius_m go together: give both or neither"
         raise invalid("near", message, "combination", location)
     polygon = filters.polygon if isinstance(filters, PolygonSearch) else None
-    fields = _parsed("fields", location, field_paths, _split(filters.fields))
+    # names are checked by the model's pattern (FIELD_PATHS); id stays, so pages can continue
+    asked_fields = _split(filters.fields)
+    fields = tuple(dict.fromkeys(("id", *asked_fields))) if asked_fields else ()
     query = PermitQuery(
         **{name: getattr(filters, name) for name in SAME_NAMES},
         state=filters.state.upper() if filters.state else None,

@@ -182,17 +182,6 @@ def _paths(model: type[BaseModel]) -> frozenset[str]:
 FIELD_PATHS: Final = _paths(Permit)
 
 
-def field_paths(names: tuple[str, ...]) -> tuple[str, ...]:
-    """``fields=`` checked against the permit's shape; ``id`` is always kept, for paging."""
-    unknown = [name for name in names if name not in FIELD_PATHS]
-    if unknown:
-        raise ValueError(
-            f"unknown field '{unknown[0]}'; fields are the permit's keys (docs/schema.md), "
-            "top level like 'dates' or dotted like 'dates.issued'"
-        )
-    return tuple(dict.fromkeys(("id", *names))) if names else ()
-
-
 def project(body: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     """Only ``fields`` of one permit body, nested groups kept nested."""
     if not fields:
