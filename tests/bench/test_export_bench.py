@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bench.export_bench import FORMATS, over_budget, run_export
 from bench.report import ExportResult, Machine, Report, render_markdown
 from sqlalchemy import Engine
 
+from permitdb.canonical import PermitRecord
+from permitdb.catalog.load import load_catalog
 from permitdb.services.exports import EXPORT_COLUMNS
+from permitdb.store.datasets import register_datasets
+from permitdb.store.permits import upsert_permits
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def test_each_format_exports_the_database(engine: Engine) -> None:
@@ -21,6 +28,21 @@ def test_each_format_exports_the_database(engine: Engine) -> None:
     assert csv.bytes == len(",".join(c.name for c in EXPORT_COLUMNS)) + 2  # header and CRLF
     assert ndjson.bytes == 0
     assert parquet.bytes > 0
+
+
+def test_each_format_exports_a_stored_permit(
+    engine: Engine, make_record: Callable[..., PermitRecord]
+) -> None:
+    """Builds a permit object per row, so a change to its builder's signature fails here,
+    not in a 1M-row run."""
+    record = make_record()
+    entries = [e for e in load_catalog() if e.slug == record.dataset]
+    with engine.begin() as conn:
+        register_datasets(conn, entries, now=NOW, source_url_for=lambda e: f"file://{e.slug}")
+        upsert_permits(conn, [record], now=NOW)
+    results = [run_export(engine, export_format, lambda _rows: None) for export_format in FORMATS]
+    assert [r.rows for r in results] == [1, 1, 1]
+    assert all(r.bytes > 0 for r in results)
 
 
 def test_report_has_an_export_table_and_flags_a_missed_budget() -> None:
