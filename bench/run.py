@@ -22,7 +22,7 @@ from rich.progress import (
 
 from bench.api_bench import QUERY_LABELS, WINDOW_DAYS, cells, load_for, measure, sample_params
 from bench.config import BenchConfig
-from bench.export_bench import FORMATS, over_budget, run_export
+from bench.export_bench import FORMATS, over_budget, run_export, run_raw_export
 from bench.generate import write_dataset
 from bench.ingest_bench import run_ingest
 from bench.report import ExportResult, IngestResult, LoadResult, Machine, Report, write_report
@@ -127,7 +127,10 @@ def exports(config: BenchConfig, progress: Progress) -> list[ExportResult]:
     for export_format in FORMATS:
         task = progress.add_task(f"export: {export_format}", total=config.rows)
         results.append(run_export(engine, export_format, _advancer(progress, task)))
-        progress.update(task, completed=config.rows)
+        progress.update(
+            task, completed=config.rows, description=f"export: {export_format}, raw SQL"
+        )
+        results.append(run_raw_export(engine, export_format))
     engine.dispose()
     return results
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench.export_bench import FORMATS, over_budget, run_export
+from bench.export_bench import FORMATS, over_budget, run_export, run_raw_export
 from bench.report import ExportResult, Machine, Report, render_markdown
 from sqlalchemy import Engine
 
@@ -45,6 +45,25 @@ def test_each_format_exports_a_stored_permit(
     assert all(r.bytes > 0 for r in results)
 
 
+def test_the_raw_sql_floor_reads_the_same_rows(
+    engine: Engine, make_record: Callable[..., PermitRecord]
+) -> None:
+    records = [make_record() for _ in range(3)]
+    entries = [e for e in load_catalog() if e.slug == records[0].dataset]
+    with engine.begin() as conn:
+        register_datasets(conn, entries, now=NOW, source_url_for=lambda e: f"file://{e.slug}")
+        upsert_permits(conn, records, now=NOW)
+    floors = [run_raw_export(engine, export_format) for export_format in FORMATS]
+    assert [(r.format, r.path, r.rows) for r in floors] == [
+        (f, "raw SQL", 3) for f in ("csv", "ndjson", "parquet")
+    ]
+    csv_floor = floors[0]
+    exported = run_export(engine, "csv", lambda _rows: None)
+    # the same header and one line per row: the floor writes the same table, untyped
+    assert csv_floor.bytes > len(",".join(c.name for c in EXPORT_COLUMNS)) + 2
+    assert exported.rows == csv_floor.rows
+
+
 def test_report_has_an_export_table_and_flags_a_missed_budget() -> None:
     report = Report(
         started=datetime(2026, 1, 2, 3, 4, tzinfo=UTC),
@@ -58,9 +77,12 @@ def test_report_has_an_export_table_and_flags_a_missed_budget() -> None:
     report.exports = [
         ExportResult("csv", 1_000_000, 10.0, 300 * 1024 * 1024),
         ExportResult("ndjson", 1_000_000, 40.0, 900 * 1024 * 1024),
+        ExportResult("csv", 1_000_000, 4.0, 280 * 1024 * 1024, "raw SQL"),
+        ExportResult("ndjson", 1_000_000, 2.0, 800 * 1024 * 1024, "raw SQL"),
     ]
     text = render_markdown(report)
-    assert "| `csv` | 1,000,000 | 10.0 | 100,000 | 300.0 MiB |" in text
+    assert "| `csv` | exporter | 1,000,000 | 10.0 | 100,000 | 300.0 MiB | 2.5× |" in text
+    assert "| `csv` | raw SQL | 1,000,000 | 4.0 | 250,000 | 280.0 MiB | 1.0× |" in text
     assert over_budget(report.exports) == [
         "`ndjson` export: 25,000 rows/s, under the 50,000 rows/s budget."
     ]
