@@ -3,6 +3,10 @@
 * :class:`RetriableSourceError`: the portal hiccuped (429, 5xx, timeout); back off and try again.
 * :class:`FatalSourceError`: this dataset cannot be fetched until someone fixes something
   (bad endpoint, removed dataset, wrong field name); stop this dataset, keep the others going.
+* :class:`IncompleteReadError`: the portal answered, but the sync cannot prove it read every
+  record (a count mismatch, a repeated page, an ignored offset); the run ends ``incomplete``.
+* :class:`SchemaDriftError`: a source field the catalog's field map reads disappeared or
+  changed type; the run ends ``drifted`` until the catalog entry is fixed.
 * :class:`RecordRejected`: one source record cannot become a canonical record; quarantine it
   with its stable reason code and go on.
 * :class:`CatalogError`: a catalog file is invalid; the message names the file and key path.
@@ -41,6 +45,14 @@ class RetriableSourceError(SourceError):
 
 class FatalSourceError(SourceError):
     """Permanent for this dataset: the message says what the user must fix."""
+
+
+class IncompleteReadError(SourceError):
+    """The sync read less (or other) than the portal holds; the message says what it saw."""
+
+
+class SchemaDriftError(SourceError):
+    """The portal's records no longer have the fields (or types) the catalog entry maps."""
 
 
 class RecordRejected(PermitdbError):

@@ -110,9 +110,9 @@ def ingest(
     if selectors:
         entries = select_entries(entries, selectors)
     summaries = run_ingest(engine(), entries, from_recordings=from_recordings, full=full)
-    failed = [s for s in summaries if s.status == "failed"]
+    failed = [s for s in summaries if s.status != "succeeded"]
     for s in failed:
-        err_console.print(f"[bold red]{s.dataset} failed:[/] {s.error}", soft_wrap=True)
+        err_console.print(f"[bold red]{s.dataset} {s.status}:[/] {s.error}", soft_wrap=True)
     if failed:
         err_console.print(
             "[bold red]error:[/] fix what the message above names (catalog entry, network, "

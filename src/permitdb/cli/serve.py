@@ -66,7 +66,7 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
         db, load_catalog(settings().catalog_dirs), from_recordings=True, full=False
     )
     for s in summaries:
-        if s.status == "failed":
+        if s.status != "succeeded":
             err_console.print(f"[yellow]{s.dataset} was not loaded:[/] {s.error}", soft_wrap=True)
     key = _fresh_demo_key(db)
     console.print("\nDemo API key (shown once; earlier demo keys are revoked):\n")

@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 from sqlalchemy import Engine
 
 from permitdb.catalog.model import CatalogEntry
-from permitdb.errors import PermitdbError, SourceError
+from permitdb.errors import IncompleteReadError, PermitdbError, SchemaDriftError, SourceError
 from permitdb.ingest import cursor as cursors
 from permitdb.ingest.page import normalize_page
 from permitdb.sources.base import Source
@@ -30,7 +30,9 @@ from permitdb.store.permits import upsert_permits
 
 log = logging.getLogger("permitdb.ingest")
 
-RunStatus = Literal["succeeded", "failed"]
+# ``incomplete``: the portal answered but the read cannot be proven whole; ``drifted``: the
+# portal's fields no longer match the catalog. Neither moves the cursor (docs/ingest-runs.md).
+RunStatus = Literal["succeeded", "failed", "incomplete", "drifted"]
 Clock = Callable[[], datetime]
 
 
@@ -157,9 +159,11 @@ def ingest_dataset(
                 )
             if progress is not None:
                 progress.advanced(entry.slug, normalized.fetched)
-    except (SourceError, PermitdbError) as exc:
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
-        log.warning("ingest %s failed: %s", entry.slug, error)
+    except Exception as exc:  # one dataset's failure, whatever it is, must not stop the others
+        status, error = _outcome(exc)
+        log.warning("ingest %s %s: %s", entry.slug, status, error)
+        if not isinstance(exc, PermitdbError):
+            log.debug("ingest %s: unexpected error", entry.slug, exc_info=exc)
 
     cursor_after = plan.cursor_before
     if status == "succeeded" and entry.cursor is not None:
@@ -199,6 +203,23 @@ def ingest_dataset(
     if progress is not None:
         progress.finished(summary)
     return summary
+
+
+def _outcome(exc: Exception) -> tuple[RunStatus, str]:
+    """The run status an exception ends a sync with, and its one-line message."""
+    if isinstance(exc, IncompleteReadError):
+        return "incomplete", str(exc)
+    if isinstance(exc, SchemaDriftError):
+        return "drifted", str(exc)
+    if isinstance(exc, SourceError | PermitdbError):
+        return "failed", f"{type(exc).__name__}: {exc}"
+    # A bug or a portal answer no connector foresaw: say so in one line, keep the traceback
+    # in the debug log, and let the next dataset run.
+    first_line = (str(exc).splitlines() or [""])[0][:300]
+    return "failed", (
+        f"unexpected {type(exc).__name__}: {first_line}. The portal answered something permitdb "
+        "does not understand; rerun with --log-level debug for the traceback and report it."
+    )
 
 
 def ingest_catalog(

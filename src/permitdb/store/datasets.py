@@ -137,7 +137,7 @@ def dataset_runs(conn: Connection) -> dict[str, dict[str, Any]]:
             last_run_id=row.id,
             last_run_status=row.status,
             last_run_at=row.finished_at or row.started_at,
-            last_error=row.error if row.status == "failed" else None,
+            last_error=row.error if row.status not in ("succeeded", "running") else None,
         )
     return runs
 

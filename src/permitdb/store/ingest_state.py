@@ -58,7 +58,7 @@ class RunRow:
     dataset: str
     started_at: datetime
     finished_at: datetime | None
-    status: str  # running | succeeded | failed | interrupted
+    status: str  # running | succeeded | failed | incomplete | drifted | interrupted
     mode: str  # incremental | full | resumed
     fetched: int
     inserted: int

@@ -207,7 +207,8 @@ ingest_runs = Table(
     Column("dataset", String(200), ForeignKey("datasets.slug"), nullable=False, index=True),
     Column("started_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
-    Column("status", String(20), nullable=False),  # running | succeeded | failed | interrupted
+    # running | succeeded | failed | incomplete | drifted | interrupted (docs/ingest-runs.md)
+    Column("status", String(20), nullable=False),
     Column("mode", String(20), nullable=False),  # incremental | full | resumed
     Column("fetched", Integer, nullable=False, default=0),
     Column("inserted", Integer, nullable=False, default=0),

@@ -25,7 +25,9 @@ class Licence(Schema):
 
 
 class LastRun(Schema):
-    status: str = Field(description="running, succeeded, failed or interrupted")
+    status: str = Field(
+        description="running, succeeded, failed, incomplete, drifted or interrupted"
+    )
     at: datetime = Field(description="When it finished (or started, while running)")
 
 
