@@ -7,6 +7,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+# Inside the package, so a wheel install finds them (in a checkout: a symlink to recordings/).
+BUNDLED_RECORDINGS_DIR = Path(__file__).resolve().parent / "recordings"
 
 
 class Settings(BaseSettings):
@@ -20,12 +22,20 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. Unset: SQLite at <data_dir>/permitdb.sqlite. "
         "PostgreSQL: postgresql://user@host:5432/db (driver psycopg 3).",
     )
+    demo_database_url: str | None = Field(
+        None,
+        description="Database of the demo and of every --from-recordings ingest, kept apart "
+        "from the live one so recorded cursors never steer a live sync. Unset: SQLite at "
+        "<data_dir>/demo.sqlite.",
+    )
     catalog_dirs: list[Path] = Field(
         default_factory=list,
         description="Extra folders of catalog files, read after the bundled catalog.",
     )
     recordings_dir: Path | None = Field(
-        None, description="Folder of recorded portal payloads. Unset: the repository's recordings/."
+        None,
+        description="Folder of recorded portal payloads (--from-recordings, the demo). Unset: "
+        "the recordings bundled with permitdb.",
     )
     secret_key: SecretStr = Field(
         SecretStr("permitdb-local-development-secret"),
@@ -50,6 +60,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return normalize_database_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'permitdb.sqlite').as_posix()}"
+
+    def resolved_demo_database_url(self) -> str:
+        if self.demo_database_url:
+            return normalize_database_url(self.demo_database_url)
+        return f"sqlite:///{(self.data_dir / 'demo.sqlite').as_posix()}"
+
+    def resolved_recordings_dir(self) -> Path:
+        return self.recordings_dir or BUNDLED_RECORDINGS_DIR
 
 
 def normalize_database_url(url: str) -> str:

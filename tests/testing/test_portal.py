@@ -9,7 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+import permitdb
 from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import FatalSourceError
 from permitdb.settings import get_settings
 from permitdb.testing import entry_for
 from permitdb.testing.portal import ReplayPortal, default_recordings_dir
@@ -138,10 +140,25 @@ def test_requests_are_logged_with_decoded_queries(portal: ReplayPortal) -> None:
 
 
 def test_a_broken_recording_answers_500_naming_the_problem(tmp_path: Path) -> None:
-    with ReplayPortal([SF], recordings_dir=tmp_path) as empty:
-        response = get(empty, "/data.sfgov.org/resource/i98e-djp9.json")
+    broken = tmp_path / SF.recording.path
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    with ReplayPortal([SF], recordings_dir=tmp_path) as served:
+        response = get(served, "/data.sfgov.org/resource/i98e-djp9.json")
     assert response.status_code == 500
     assert "building-permits.json" in response.json()["message"]
+
+
+def test_a_missing_recording_is_fatal_before_any_request_naming_path_and_setting(
+    tmp_path: Path,
+) -> None:
+    # Served as an HTTP error it would be retried for minutes as a portal outage.
+    with pytest.raises(FatalSourceError) as raised:
+        ReplayPortal([SF, OWNERS], recordings_dir=tmp_path)
+    message = str(raised.value)
+    assert str(tmp_path / SF.recording.path) in message
+    assert "PERMITDB_RECORDINGS_DIR" in message
+    assert "1 more recording(s) are missing too: 'permitdb catalog check'" in message
 
 
 def test_base_url_needs_a_running_portal() -> None:
@@ -149,9 +166,10 @@ def test_base_url_needs_a_running_portal() -> None:
         _ = ReplayPortal([SF]).base_url
 
 
-def test_default_recordings_dir_is_the_repository_folder_unless_configured(
+def test_default_recordings_dir_is_the_packaged_folder_unless_configured(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    assert default_recordings_dir() == Path(permitdb.__file__).resolve().parent / "recordings"
     assert (default_recordings_dir() / "README.md").is_file()
     monkeypatch.setenv("PERMITDB_RECORDINGS_DIR", str(tmp_path))
     get_settings.cache_clear()

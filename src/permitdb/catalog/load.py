@@ -54,9 +54,13 @@ def load_entry_file(path: Path) -> CatalogEntry:
 
 
 def validate_catalog_files(
-    extra_dirs: Sequence[Path] = (),
+    extra_dirs: Sequence[Path] = (), *, recordings_dir: Path | None = None
 ) -> tuple[list[CatalogEntry], list[CatalogError]]:
-    """Every valid entry under ``BUNDLED_DIR`` and ``extra_dirs``, and every problem found."""
+    """Every valid entry under ``BUNDLED_DIR`` and ``extra_dirs``, and every problem found.
+
+    With ``recordings_dir``, an entry whose recording is not there is a problem too (a live
+    sync needs no recording, so only ``catalog check`` and the replay portal ask).
+    """
     entries: list[CatalogEntry] = []
     errors: list[CatalogError] = []
     origin: dict[str, Path] = {}  # entry.slug -> its file
@@ -67,6 +71,8 @@ def validate_catalog_files(
             errors.append(exc)
             continue
         problems = _layout_problems(path, entry)
+        if recordings_dir is not None:
+            problems += recording_problems(entry, recordings_dir)
         if entry.slug in origin:
             problems.append(
                 f"dataset: {entry.slug!r} is already defined in {origin[entry.slug]}; "
@@ -103,6 +109,20 @@ def select_entries(entries: Sequence[CatalogEntry], selectors: Sequence[str]) ->
         names = sorted({e.slug for e in entries} | {e.jurisdiction.slug for e in entries})
         raise CatalogError("catalog selection", [_unknown_selector(s, names) for s in unknown])
     return sorted(chosen.values(), key=lambda e: e.slug)
+
+
+def recording_problems(entry: CatalogEntry, recordings_dir: Path) -> list[str]:
+    """``recording.*: <file> does not exist ...`` for each recorded file of ``entry`` missing."""
+    files = {"recording.path": entry.recording.path}
+    if entry.recording.layer_metadata is not None:
+        files["recording.layer_metadata"] = entry.recording.layer_metadata
+    return [
+        f"{key}: {recordings_dir / relative} does not exist. Put the recorded payload there, or "
+        f"set PERMITDB_RECORDINGS_DIR to the folder that holds the recordings (now "
+        f"{recordings_dir})"
+        for key, relative in files.items()
+        if not (recordings_dir / relative).is_file()
+    ]
 
 
 def problems_of(error: ValidationError) -> list[str]:

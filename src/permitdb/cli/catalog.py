@@ -15,7 +15,10 @@ app = typer.Typer(help="Inspect the catalog of jurisdiction datasets.", no_args_
 @app.command()
 def check() -> None:
     """Validate every catalog file; list each dataset's canonical and BLDS coverage."""
-    entries, errors = validate_catalog_files(settings().catalog_dirs)
+    config = settings()
+    entries, errors = validate_catalog_files(
+        config.catalog_dirs, recordings_dir=config.resolved_recordings_dir()
+    )
     if errors:
         for error in errors:
             for problem in error.problems:

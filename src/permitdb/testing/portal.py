@@ -21,7 +21,9 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import orjson
 
+from permitdb.catalog.load import recording_problems
 from permitdb.catalog.model import CatalogEntry, Platform
+from permitdb.errors import FatalSourceError
 from permitdb.settings import get_settings
 from permitdb.sources.endpoints import endpoint_host
 
@@ -73,10 +75,8 @@ def replay_handlers() -> dict[Platform, ReplayHandler]:
 
 
 def default_recordings_dir() -> Path:
-    """``PERMITDB_RECORDINGS_DIR``, else the repository's ``recordings/``."""
-    configured = get_settings().recordings_dir
-    # This file is <repo>/src/permitdb/testing/portal.py.
-    return configured or Path(__file__).resolve().parents[3] / "recordings"
+    """``PERMITDB_RECORDINGS_DIR``, else the recordings bundled in the package."""
+    return get_settings().resolved_recordings_dir()
 
 
 def json_response(status: int, document: object) -> ReplayResponse:
@@ -95,6 +95,20 @@ class ReplayPortal:
 
     def __init__(self, entries: Sequence[CatalogEntry], recordings_dir: Path | None = None) -> None:
         self._recordings_dir = recordings_dir or default_recordings_dir()
+        # Checked up front: served as an HTTP error, a missing file would look like a portal
+        # outage and be retried for minutes.
+        missing = [
+            f"{entry.slug}: {problem}"
+            for entry in entries
+            for problem in recording_problems(entry, self._recordings_dir)
+        ]
+        if len(missing) > 1:
+            missing[1:] = [
+                f"{len(missing) - 1} more recording(s) are missing too: "
+                "'permitdb catalog check' lists them all"
+            ]
+        if missing:
+            raise FatalSourceError("; ".join(missing))
         self._by_host: dict[str, list[CatalogEntry]] = defaultdict(list)
         for entry in entries:
             host = endpoint_host(entry.source)
