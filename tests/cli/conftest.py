@@ -15,6 +15,8 @@ from permitdb.settings import get_settings
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("PERMITDB_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("PERMITDB_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PERMITDB_DEMO_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PERMITDB_RECORDINGS_DIR", raising=False)
     monkeypatch.delenv("PERMITDB_CATALOG_DIRS", raising=False)
     monkeypatch.setenv("PERMITDB_SECRET_KEY", "cli-test-secret")
     get_settings.cache_clear()

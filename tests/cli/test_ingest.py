@@ -20,11 +20,11 @@ def test_ingest_from_recordings_then_again(runner: CliRunner, data_dir: Path) ->
     second = runner.invoke(app, ["ingest", DATASET, "--from-recordings"])
     assert second.exit_code == 0, second.output
 
-    runs = runner.invoke(app, ["runs", "--dataset", DATASET])
+    runs = runner.invoke(app, ["--demo", "runs", "--dataset", DATASET])
     assert runs.exit_code == 0, runs.output
     assert runs.output.count("succeeded") == 2
 
-    assert runner.invoke(app, ["quarantine", "--dataset", DATASET]).exit_code == 0
+    assert runner.invoke(app, ["--demo", "quarantine", "--dataset", DATASET]).exit_code == 0
 
 
 def test_unknown_selector_is_one_line_with_a_hint(runner: CliRunner, data_dir: Path) -> None:

@@ -17,14 +17,15 @@ DATASET = "new-york-city-ny/dob-certificate-of-occupancy"
 def test_quality_after_ingest(runner: CliRunner, data_dir: Path) -> None:
     ingested = runner.invoke(app, ["ingest", DATASET, "--from-recordings"])
     assert ingested.exit_code == 0, ingested.output
+    # --from-recordings wrote to the demo database; --demo reads it back
 
-    table = runner.invoke(app, ["quality", "new-york-city-ny"])
+    table = runner.invoke(app, ["--demo", "quality", "new-york-city-ny"])
     assert table.exit_code == 0, table.output
     assert f"{DATASET}: 5 records" in table.output
     assert "Fill rate" in table.output
     assert "permit_number" in table.output
 
-    as_json = runner.invoke(app, ["quality", DATASET, "--json"])
+    as_json = runner.invoke(app, ["--demo", "quality", DATASET, "--json"])
     assert as_json.exit_code == 0, as_json.output
     [report] = orjson.loads(as_json.stdout)
     assert report["key"] == DATASET
@@ -33,7 +34,7 @@ def test_quality_after_ingest(runner: CliRunner, data_dir: Path) -> None:
     assert sum(report["status"].values()) == 5
     assert set(report["unmapped"]) == {"status_raw", "permit_type", "permit_class"}
 
-    by_jurisdiction = runner.invoke(app, ["quality", "--by", "jurisdiction", "--json"])
+    by_jurisdiction = runner.invoke(app, ["--demo", "quality", "--by", "jurisdiction", "--json"])
     assert [r["key"] for r in orjson.loads(by_jurisdiction.stdout)] == ["new-york-city-ny"]
 
 
@@ -51,13 +52,13 @@ def test_unmapped_values_agree_with_normalize(runner: CliRunner, data_dir: Path)
     assert untagged or unclassed, "the recording should give the to-do list something"
 
     assert runner.invoke(app, ["ingest", dataset, "--from-recordings"]).exit_code == 0
-    [report] = orjson.loads(runner.invoke(app, ["quality", dataset, "--json"]).stdout)
+    [report] = orjson.loads(runner.invoke(app, ["--demo", "quality", dataset, "--json"]).stdout)
     unmapped = report["unmapped"]
     assert {row["value"]: row["records"] for row in unmapped["permit_type"]} == untagged
     assert {row["value"]: row["records"] for row in unmapped["permit_class"]} == unclassed
     counts = [row["records"] for row in unmapped["permit_type"]]
     assert counts == sorted(counts, reverse=True)
-    table = runner.invoke(app, ["quality", dataset])
+    table = runner.invoke(app, ["--demo", "quality", dataset])
     assert "raw field" in table.output
 
 

@@ -59,6 +59,7 @@ def test_pages_advance_the_resume_point_and_add_up(engine: Engine, austin: Catal
         since="2026-03-01T00:00:00Z",
         resume={"offset": 2000},
         run_id=run_id,
+        origin="live",
     )
     assert (run.id, run.status, run.mode, run.started_at) == (run_id, "running", "incremental", NOW)
     assert (run.fetched, run.inserted, run.updated, run.unchanged, run.rejected) == (
@@ -89,7 +90,9 @@ def test_success_moves_the_cursor_and_clears_the_resume_point(
         )
         state = load_state(conn, austin.slug)
         [run] = list_runs(conn)
-    assert state == SyncState(austin.slug, "2026-03-12T00:00:00Z", None, None, None, run_id)
+    assert state == SyncState(
+        austin.slug, "2026-03-12T00:00:00Z", None, None, None, run_id, origin="live"
+    )
     assert (run.status, run.finished_at, run.cursor_after) == (
         "succeeded",
         later,

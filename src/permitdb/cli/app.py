@@ -24,7 +24,7 @@ from permitdb.cli import (
     runs,
     serve,
 )
-from permitdb.cli.console import fail
+from permitdb.cli.console import fail, use_demo_database
 from permitdb.errors import PermitdbError
 
 
@@ -47,6 +47,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.callback()(use_demo_database)
 app.add_typer(db.app, name="db")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(keys.app, name="keys")

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from permitdb.catalog.load import load_catalog, select_entries
 from permitdb.catalog.model import CatalogEntry
-from permitdb.cli.console import console, engine, err_console, settings
+from permitdb.cli.console import console, engine, err_console, settings, use_demo_database
 from permitdb.ingest.run import RunSummary, ingest_catalog
 from permitdb.sources.http import HttpClient
 from permitdb.store.migrate import upgrade
@@ -68,7 +68,14 @@ def run_ingest(
         http_client(entries, from_recordings=from_recordings) as client,
         Progress(*columns, console=console) as progress,
     ):
-        summaries = ingest_catalog(db, entries, client, full=full, progress=RichProgress(progress))
+        summaries = ingest_catalog(
+            db,
+            entries,
+            client,
+            full=full,
+            origin="recordings" if from_recordings else "live",
+            progress=RichProgress(progress),
+        )
     table = Table("dataset", "status", "mode", "fetched", "inserted", "updated", "unchanged")
     for column in ("rejected", "skipped", "duplicates"):
         table.add_column(column)
@@ -101,7 +108,11 @@ def ingest(
         typer.Argument(metavar="[SELECTOR]...", help="Jurisdiction or dataset slugs; none: all"),
     ] = None,
     from_recordings: Annotated[
-        bool, typer.Option(help="Read the bundled recordings instead of the live portals")
+        bool,
+        typer.Option(
+            help="Read the bundled recordings instead of the live portals, into the demo "
+            "database (PERMITDB_DEMO_DATABASE_URL)"
+        ),
     ] = False,
     full: Annotated[bool, typer.Option(help="Re-read whole datasets, ignoring cursors")] = False,
 ) -> None:
@@ -109,6 +120,8 @@ def ingest(
     entries = load_catalog(settings().catalog_dirs)
     if selectors:
         entries = select_entries(entries, selectors)
+    if from_recordings:
+        use_demo_database(True)
     summaries = run_ingest(engine(), entries, from_recordings=from_recordings, full=full)
     failed = [s for s in summaries if s.status != "succeeded"]
     for s in failed:

@@ -1,4 +1,5 @@
-"""``permitdb serve`` and ``permitdb demo``: run the API (demo loads the recordings first)."""
+"""``permitdb serve`` and ``permitdb demo``: run the API (demo loads the recordings first, into
+its own database)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from sqlalchemy import Engine
 
 from permitdb.api.app import create_app
 from permitdb.catalog.load import load_catalog
-from permitdb.cli.console import console, engine, err_console, settings, shown_url
+from permitdb.cli.console import (
+    console,
+    engine,
+    err_console,
+    fail,
+    settings,
+    shown_url,
+    use_demo_database,
+)
+from permitdb.cli.demo_guard import demo_lock, listen_problem
 from permitdb.cli.ingest import run_ingest
 from permitdb.cli.keys import create_key
 from permitdb.store.api_keys import list_api_keys, revoke_api_key
@@ -60,19 +70,36 @@ def _curl_lines(db: Engine, key: str, base: str) -> list[str]:
 
 
 def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Load every bundled recording (incrementally on later runs), make a demo key, serve."""
+    """Load every bundled recording into the demo database (incrementally on later runs), make
+    a demo key, serve. The live database (``permitdb ingest``, ``serve``) is never touched."""
+    problem = listen_problem(host, port)
+    if problem is not None:
+        fail(problem)
+    use_demo_database(True)
     db = engine()
+    with demo_lock(settings().data_dir) as alone:
+        if alone:
+            _load_recordings(db)
+            key = _fresh_demo_key(db)
+            note = "shown once; earlier demo keys are revoked"
+        else:
+            # Reloading would write under the running demo, and revoking would lock its
+            # users out: this one serves the same data beside it, with a key of its own.
+            key = create_key(name="demo", scopes=["permits:read"], quota=None, is_demo=True)
+            note = "shown once; another demo is serving this database, its key stays valid"
+        console.print(f"\nDemo API key ({note}):\n")
+        console.print(key, soft_wrap=True)
+        console.print()
+        for line in _curl_lines(db, key, f"http://{host}:{port}"):
+            console.print(line, soft_wrap=True, markup=False)
+        console.print()
+        _run(db, host, port)
+
+
+def _load_recordings(db: Engine) -> None:
     summaries = run_ingest(
         db, load_catalog(settings().catalog_dirs), from_recordings=True, full=False
     )
     for s in summaries:
         if s.status != "succeeded":
             err_console.print(f"[yellow]{s.dataset} was not loaded:[/] {s.error}", soft_wrap=True)
-    key = _fresh_demo_key(db)
-    console.print("\nDemo API key (shown once; earlier demo keys are revoked):\n")
-    console.print(key, soft_wrap=True)
-    console.print()
-    for line in _curl_lines(db, key, f"http://{host}:{port}"):
-        console.print(line, soft_wrap=True, markup=False)
-    console.print()
-    _run(db, host, port)

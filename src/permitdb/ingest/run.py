@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import IncompleteReadError, PermitdbError, SchemaDriftError, SourceError
 from permitdb.ingest import cursor as cursors
+from permitdb.ingest import origins
 from permitdb.ingest.page import normalize_page
 from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
@@ -26,6 +27,7 @@ from permitdb.sources.http import HttpClient
 from permitdb.sources.registry import build_source
 from permitdb.store import ingest_state
 from permitdb.store.datasets import register_datasets
+from permitdb.store.ingest_state import CursorOrigin
 from permitdb.store.permits import upsert_permits
 
 log = logging.getLogger("permitdb.ingest")
@@ -99,16 +101,26 @@ def ingest_dataset(
     source: Source,
     *,
     full: bool = False,
+    origin: CursorOrigin = "live",
     progress: IngestProgress | None = None,
     clock: Clock = utcnow,
 ) -> RunSummary:
-    """Sync one dataset. Source failures end this dataset's run as ``failed``, never raise."""
+    """Sync one dataset. Source failures end this dataset's run as ``failed``, never raise.
+
+    ``origin`` says what ``source`` reads: a cursor or resume point another origin left is
+    dropped, so the sync reads everything.
+    """
     started = clock()
     with engine.begin() as conn:
         register_datasets(
             conn, [entry], now=started, source_url_for=lambda e: endpoint_url(e.source)
         )
         state = ingest_state.load_state(conn, entry.slug)
+        foreign = origins.foreign_cursor(state, origin)
+        if foreign is not None:
+            log.warning("ingest %s: %s", entry.slug, foreign)
+            ingest_state.forget_sync_point(conn, entry.slug)
+            state = ingest_state.load_state(conn, entry.slug)
         plan = _plan(entry, state, full=full)
         previous = ingest_state.get_run(conn, state.run_id) if state and state.run_id else None
         if previous is not None and previous.status == "running":
@@ -123,7 +135,12 @@ def ingest_dataset(
                 now=started,
             )
         run_id = ingest_state.start_run(
-            conn, entry.slug, mode=plan.mode, cursor_before=plan.cursor_before, now=started
+            conn,
+            entry.slug,
+            mode=plan.mode,
+            cursor_before=plan.cursor_before,
+            now=started,
+            origin=origin,
         )
     log.info("ingest %s: %s run %d (since %s)", entry.slug, plan.mode, run_id, plan.since)
     if progress is not None:
@@ -228,11 +245,14 @@ def ingest_catalog(
     client: HttpClient,
     *,
     full: bool = False,
+    origin: CursorOrigin = "live",
     progress: IngestProgress | None = None,
 ) -> list[RunSummary]:
     """Sync several datasets in turn; one dataset's failure does not stop the others."""
     return [
-        ingest_dataset(engine, entry, build_source(entry, client), full=full, progress=progress)
+        ingest_dataset(
+            engine, entry, build_source(entry, client), full=full, origin=origin, progress=progress
+        )
         for entry in entries
     ]
 

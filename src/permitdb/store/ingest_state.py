@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import orjson
 import sqlalchemy as sa
@@ -19,6 +19,9 @@ from sqlalchemy import Connection
 from permitdb.store import dialects, tables
 from permitdb.store.permits import UpsertCounts
 from permitdb.store.tables import ingest_runs, ingest_state
+
+# A live portal, or the bundled recordings served by the replay portal (demo, --from-recordings).
+CursorOrigin = Literal["live", "recordings"]
 
 RUN_COUNTERS: Final = (
     "fetched",
@@ -39,6 +42,7 @@ class SyncState:
     since: str | None  # the `since` the unfinished sync started with
     resume: dict[str, Any] | None  # where the unfinished sync goes on; None when idle
     run_id: int | None
+    origin: str | None  # CursorOrigin of cursor_value and resume; None: not recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +99,34 @@ def load_state(conn: Connection, dataset: str) -> SyncState | None:
             ingest_state.c.since,
             ingest_state.c.resume,
             ingest_state.c.run_id,
+            ingest_state.c.origin,
         ).where(ingest_state.c.dataset == dataset)
     ).first()
     return None if row is None else SyncState(**row._mapping)
 
 
+def forget_sync_point(conn: Connection, dataset: str) -> None:
+    """Drop the cursor and resume point, so the next sync reads the whole dataset."""
+    conn.execute(
+        sa.update(ingest_state)
+        .where(ingest_state.c.dataset == dataset)
+        .values(cursor_value=None, pending_cursor_value=None, since=None, resume=None)
+    )
+
+
 def start_run(
-    conn: Connection, dataset: str, *, mode: str, cursor_before: str | None, now: datetime
+    conn: Connection,
+    dataset: str,
+    *,
+    mode: str,
+    cursor_before: str | None,
+    now: datetime,
+    origin: CursorOrigin = "live",
 ) -> int:
-    """Log a running sync and point the dataset's state at it; returns the run id."""
+    """Log a running sync and point the dataset's state at it; returns the run id.
+
+    The state takes the run's ``origin``: the cursor and resume points it writes are its own.
+    """
     run_id: int = conn.execute(
         sa.insert(ingest_runs).returning(ingest_runs.c.id),
         {
@@ -117,9 +140,9 @@ def start_run(
     ).scalar_one()
     conn.execute(
         dialects.insert_or_update(
-            conn.dialect, ingest_state, ["dataset"], ["run_id", "updated_at"]
+            conn.dialect, ingest_state, ["dataset"], ["run_id", "updated_at", "origin"]
         ),
-        {"dataset": dataset, "run_id": run_id, "updated_at": now},
+        {"dataset": dataset, "run_id": run_id, "updated_at": now, "origin": origin},
     )
     return run_id
 

@@ -235,6 +235,9 @@ ingest_state = Table(
     Column("resume", Json),  # Page.resume of the last committed page; null when idle
     Column("run_id", Serial, ForeignKey("ingest_runs.id")),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # Where cursor_value and resume came from: live | recordings (null: stored before the
+    # origin was recorded). A sync never goes on from another origin's cursor.
+    Column("origin", String(20)),
 )
 
 quarantine = Table(
