@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,20 +33,11 @@ LIVE_RECORDING = "socrata/austin-tx/live-history.json"
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[Path]:
+def cli_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
     """The CLI's live database is ``database_url``; its data dir (demo.sqlite) is in tmp."""
-    monkeypatch.setenv("PERMITDB_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PERMITDB_DATABASE_URL", database_url)
-    for name in ("DEMO_DATABASE_URL", "CATALOG_DIRS", "RECORDINGS_DIR"):
-        monkeypatch.delenv(f"PERMITDB_{name}", raising=False)
     get_settings.cache_clear()
-    yield tmp_path / "data"
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
+    return data_dir
 
 
 @pytest.fixture
