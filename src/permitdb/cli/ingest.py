@@ -17,7 +17,7 @@ from permitdb.cli.console import console, engine, err_console, settings, use_dem
 from permitdb.ingest.run import RunSummary, ingest_catalog
 from permitdb.sources.http import HttpClient
 from permitdb.store.migrate import upgrade
-from permitdb.testing.portal import ReplayPortal
+from permitdb.testing.portal import ReplayPortal, replayed_entries
 
 
 class RichProgress:
@@ -62,6 +62,8 @@ def run_ingest(
     db: Engine, entries: Sequence[CatalogEntry], *, from_recordings: bool, full: bool
 ) -> list[RunSummary]:
     """Migrate, sync ``entries``, print the summary table; return the summaries."""
+    if from_recordings:
+        entries = replayed_entries(entries, settings().recordings_dir)
     upgrade(db)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with (

@@ -79,6 +79,29 @@ def default_recordings_dir() -> Path:
     return get_settings().resolved_recordings_dir()
 
 
+def replayed_entries(
+    entries: Sequence[CatalogEntry], recordings_dir: Path | None = None
+) -> list[CatalogEntry]:
+    """``entries`` with each local-file source reading its recording.
+
+    The catalog's relative paths are read from the current directory, which holds a
+    ``recordings/`` only in a checkout; a replay reads the recording wherever it is installed.
+    """
+    folder = recordings_dir or default_recordings_dir()
+    return [
+        entry.model_copy(
+            update={
+                "source": entry.source.model_copy(
+                    update={"url": str(folder / entry.recording.path)}
+                )
+            }
+        )
+        if entry.source.platform == "file" and endpoint_host(entry.source) is None
+        else entry
+        for entry in entries
+    ]
+
+
 def json_response(status: int, document: object) -> ReplayResponse:
     return ReplayResponse(status=status, body=orjson.dumps(document))
 
