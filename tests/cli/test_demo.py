@@ -4,11 +4,9 @@ another port it serves beside the first without reloading the data or revoking i
 from __future__ import annotations
 
 import os
-import queue
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
+from tests.cli.serving import free_port, printed_key, wait_until_serving
 from typer.testing import CliRunner
 
 from permitdb.cli.app import app
@@ -27,7 +26,6 @@ from permitdb.store.api_keys import list_api_keys
 from permitdb.store.engine import create_engine_for
 
 DATASET = "austin-tx/issued-construction-permits"
-STARTUP_TIMEOUT_S = 60
 
 
 @pytest.fixture
@@ -54,13 +52,6 @@ def busy_port() -> Iterator[int]:
         held.bind(("127.0.0.1", 0))
         held.listen()
         yield held.getsockname()[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def runs(engine: Engine) -> int:
@@ -107,9 +98,9 @@ def test_a_second_demo_serves_beside_a_running_one_and_keeps_its_key(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ
         ) as second:
             try:
-                output, second_key = _printed_key(second)
+                output, second_key = printed_key(second, "Demo API key")
                 base = f"http://127.0.0.1:{port}"
-                _wait_until_serving(base)
+                wait_until_serving(base)
                 for key in (first_key, second_key):
                     response = httpx.get(
                         f"{base}/v1/permits?limit=1", headers={"Authorization": f"Bearer {key}"}
@@ -120,28 +111,3 @@ def test_a_second_demo_serves_beside_a_running_one_and_keeps_its_key(
                 second.wait(timeout=30)
     assert "another demo is serving this database, its key stays valid" in output
     assert (runs(demo_db), revoked(demo_db)) == (1, [False, False])
-
-
-def _printed_key(process: subprocess.Popen[str]) -> tuple[str, str]:
-    """Everything printed up to the demo key, and the key."""
-    lines: queue.Queue[str] = queue.Queue()
-    assert process.stdout is not None
-    stdout = process.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
-    seen: list[str] = []
-    while True:
-        line = lines.get(timeout=STARTUP_TIMEOUT_S)
-        seen.append(line)
-        if len(seen) >= 3 and seen[-3].startswith("Demo API key"):
-            return "".join(seen), line.strip()
-
-
-def _wait_until_serving(base: str) -> None:
-    for _ in range(STARTUP_TIMEOUT_S * 10):
-        try:
-            httpx.get(f"{base}/docs")
-        except httpx.TransportError:
-            threading.Event().wait(0.1)
-            continue
-        return
-    raise AssertionError(f"the second demo never answered on {base}")
