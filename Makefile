@@ -65,7 +65,7 @@ test: system-packages lint typecheck ## the whole suite: lint, types, tests (Pos
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 .PHONY: demo
-demo: $(STAMP) ## ingest the bundled recordings into ./data/permitdb.sqlite and serve the API on 127.0.0.1:8000
+demo: $(STAMP) ## ingest the bundled recordings into ./data/demo.sqlite (never the live database) and serve them on 127.0.0.1:8000
 	$(BIN)/permitdb demo --host $(HOST) --port $(PORT)
 
 .PHONY: bench
@@ -76,6 +76,10 @@ bench: $(STAMP) ## measure ingest rows/s, peak memory and API latency; writes do
 eval: $(STAMP) ## score normalization against the labelled evaluation set
 	$(BIN)/python -m evaluation
 
+# Only the demo's files: data/ also holds the live database (data/permitdb.sqlite).
+DEMO_FILES := $(addprefix data/demo,.sqlite .sqlite-wal .sqlite-shm .lock)
+
 .PHONY: clean
-clean: ## remove the environment, caches and the demo database
-	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
+clean: ## remove the environment, caches and the demo database (never the live database)
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -f $(DEMO_FILES)
