@@ -109,7 +109,11 @@ def ingest(
     entries = load_catalog(settings().catalog_dirs)
     if selectors:
         entries = select_entries(entries, selectors)
-    summaries = run_ingest(engine(), entries, from_recordings=from_recordings, full=full)
+    db = engine()
+    try:
+        summaries = run_ingest(db, entries, from_recordings=from_recordings, full=full)
+    finally:
+        db.dispose()  # a pooled connection left for the garbage collector warns on PostgreSQL
     failed = [s for s in summaries if s.status != "succeeded"]
     for s in failed:
         err_console.print(f"[bold red]{s.dataset} {s.status}:[/] {s.error}", soft_wrap=True)
