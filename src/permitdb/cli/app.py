@@ -1,4 +1,5 @@
-"""The ``permitdb`` command: one Typer app, one sub-command module per noun.
+"""The ``permitdb`` command: one Typer app, one sub-command module per noun, each imported only
+when it runs (``cli.lazy``), so ``permitdb --help`` and ``--version`` answer at once.
 
 Errors permitdb raises on purpose (and database errors) end as one red line saying what to do
 next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
@@ -6,59 +7,91 @@ next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from importlib.metadata import version
+from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from permitdb.cli import (
-    catalog,
-    db,
-    exports,
-    ingest,
-    keys,
-    normalize,
-    quality,
-    requests,
-    runs,
-    serve,
-)
-from permitdb.cli.console import fail
+from permitdb.cli.lazy import HELP_MARKUP, LazyCommand
 from permitdb.errors import PermitdbError
+
+# Each sub-command and where it lives, in the order --help lists them.
+COMMANDS = {
+    "demo": "permitdb.cli.serve:demo",
+    "ingest": "permitdb.cli.ingest:ingest",
+    "serve": "permitdb.cli.serve:serve",
+    "runs": "permitdb.cli.runs:runs",
+    "quarantine": "permitdb.cli.runs:quarantine",
+    "quality": "permitdb.cli.quality:quality",
+    "export": "permitdb.cli.exports:export",
+    "normalize": "permitdb.cli.normalize:normalize",
+    "catalog": "permitdb.cli.catalog:app",
+    "db": "permitdb.cli.db:app",
+    "keys": "permitdb.cli.keys:app",
+    "requests": "permitdb.cli.requests:app",
+}
+
+
+def _database_error(exc: Exception) -> bool:
+    # sqlalchemy is imported by the commands that use it; if it never was, this is not its error
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
 
 
 class _Group(TyperGroup):
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for name, target in COMMANDS.items():
+            self.add_command(LazyCommand(name, target))
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except PermitdbError as exc:
-            fail(str(exc))
-        except SQLAlchemyError as exc:
-            fail(
-                f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
-                "PERMITDB_DATABASE_URL and that the server is up, then run 'permitdb db migrate'."
-            )
+        except Exception as exc:
+            from permitdb.cli.console import fail
+
+            if isinstance(exc, PermitdbError):
+                fail(str(exc))
+            if _database_error(exc):
+                fail(
+                    f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
+                    "PERMITDB_DATABASE_URL and that the server is up, then run "
+                    "'permitdb db migrate'."
+                )
+            raise
 
 
 app = typer.Typer(
     cls=_Group,
-    help="permitdb: US building-permit data from public portals, served by one REST API.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=HELP_MARKUP,
+    # -h everywhere: sub-command contexts inherit the root's help option names
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(db.app, name="db")
-app.add_typer(catalog.app, name="catalog")
-app.add_typer(keys.app, name="keys")
-app.add_typer(requests.app, name="requests")
-app.command()(ingest.ingest)
-app.command()(runs.runs)
-app.command()(runs.quarantine)
-app.command()(quality.quality)
-app.command()(exports.export)
-app.command()(normalize.normalize)
-app.command()(serve.serve)
-app.command()(serve.demo)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"permitdb {version('permitdb')}")
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the permitdb version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """permitdb: US building-permit data from public portals, served by one REST API."""
 
 
 def main() -> None:
