@@ -26,6 +26,7 @@ from permitdb.api.params.permit_filters import PermitFilters
 from permitdb.api.params.permits import to_search
 from permitdb.api.schemas.permits import permit_json
 from permitdb.cli.console import engine, err_console, fail, settings
+from permitdb.cli.slugs import jurisdiction_slugs
 from permitdb.services.exports import EXPORT_FORMATS, ExportFormat, export_permits
 from permitdb.store.permits import PermitQuery
 
@@ -150,7 +151,8 @@ def export(
 ) -> None:
     """Write every permit matching the filters, newest issue date first, as one file."""
     chosen = _format_of(output, export_format)
-    query = _query(jurisdiction or [], state, city, issued_from, issued_to, tags or [], q)
+    jurisdictions = jurisdiction_slugs(jurisdiction or [])
+    query = _query(jurisdictions, state, city, issued_from, issued_to, tags or [], q)
     columns = (SpinnerColumn(), RowsColumn(), TimeElapsedColumn())
     database = engine()
     try:

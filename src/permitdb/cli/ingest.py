@@ -11,9 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 from sqlalchemy import Engine
 
-from permitdb.catalog.load import load_catalog, select_entries
 from permitdb.catalog.model import CatalogEntry
 from permitdb.cli.console import console, engine, err_console, settings
+from permitdb.cli.slugs import selected_entries
 from permitdb.ingest.run import RunSummary, ingest_catalog
 from permitdb.sources.http import HttpClient
 from permitdb.store.migrate import upgrade
@@ -106,9 +106,7 @@ def ingest(
     full: Annotated[bool, typer.Option(help="Re-read whole datasets, ignoring cursors")] = False,
 ) -> None:
     """Sync datasets from their portals (migrates the database first)."""
-    entries = load_catalog(settings().catalog_dirs)
-    if selectors:
-        entries = select_entries(entries, selectors)
+    entries = selected_entries(selectors or ())
     db = engine()
     try:
         summaries = run_ingest(db, entries, from_recordings=from_recordings, full=full)
