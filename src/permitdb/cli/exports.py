@@ -18,28 +18,20 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TimeElapsedColumn
-from rich.text import Text
+from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
 from permitdb.api.errors import InvalidParameter
 from permitdb.api.params.permit_filters import PermitFilters
 from permitdb.api.params.permits import to_search
 from permitdb.api.schemas.permits import permit_json
 from permitdb.cli.console import engine, err_console, fail, settings
+from permitdb.cli.progress import RowsColumn
 from permitdb.cli.slugs import jurisdiction_slugs
 from permitdb.services.exports import EXPORT_FORMATS, ExportFormat, export_permits
 from permitdb.store.permits import PermitQuery
 
 STDOUT = "-"
 DATE_FORMATS = ["%Y-%m-%d"]
-
-
-class RowsColumn(ProgressColumn):
-    """Rows written so far and the rate since the start: an export's total is not known."""
-
-    def render(self, task: Task) -> Text:
-        rate = task.completed / task.elapsed if task.elapsed else 0.0
-        return Text(f"{task.completed:,.0f} rows, {rate:,.0f} rows/s")
 
 
 def _format_of(output: str, given: str | None) -> ExportFormat:

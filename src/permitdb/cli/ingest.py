@@ -7,12 +7,20 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy import Engine
 
 from permitdb.catalog.model import CatalogEntry
 from permitdb.cli.console import console, engine, err_console, settings
+from permitdb.cli.progress import RateColumn
 from permitdb.cli.slugs import selected_entries
 from permitdb.ingest.run import RunSummary, ingest_catalog
 from permitdb.sources.http import HttpClient
@@ -63,7 +71,13 @@ def run_ingest(
 ) -> list[RunSummary]:
     """Migrate, sync ``entries``, print the summary table; return the summaries."""
     upgrade(db)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),  # -:--:-- for a portal that gives no count
+    )
     with (
         http_client(entries, from_recordings=from_recordings) as client,
         Progress(*columns, console=console) as progress,
