@@ -164,3 +164,28 @@ def test_restore_refuses_a_revision_from_a_newer_version(
     result = runner.invoke(app, ["db", "restore", str(newer)])
     assert result.exit_code == 1
     assert "newer version" in result.output
+
+
+# Never connected to: each refusal below comes before permitdb talks to the server.
+UNREACHABLE_POSTGRES = "postgresql://permitdb:secret@127.0.0.1:1/permitdb"
+
+
+def test_postgres_backup_without_pg_dump_names_the_package(
+    runner: CliRunner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(monkeypatch, UNREACHABLE_POSTGRES)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    result = runner.invoke(app, ["db", "backup", str(tmp_path / "permitdb.dump")])
+    assert result.exit_code == 1
+    assert "pg_dump is not installed" in result.output
+    assert "apt-get install postgresql-client" in result.output
+    assert "secret" not in result.output
+
+
+def test_a_sqlite_backup_does_not_restore_into_postgres(
+    runner: CliRunner, data_dir: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(monkeypatch, UNREACHABLE_POSTGRES)
+    result = runner.invoke(app, ["db", "restore", str(sqlite_template)])
+    assert result.exit_code == 1
+    assert "is not a pg_dump archive" in result.output

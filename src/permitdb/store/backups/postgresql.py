@@ -71,12 +71,6 @@ def backup(url: str, path: Path) -> None:
 
 
 def _backup_revision(pg_restore: str, path: Path) -> str | None:
-    require_kind(
-        path,
-        PG_DUMP_MAGIC,
-        "is not a pg_dump archive. A SQLite backup restores only into SQLite: unset "
-        "PERMITDB_DATABASE_URL (or point it at a SQLite file) first.",
-    )
     command = [pg_restore, "--data-only", "--table=alembic_version", "--file=-", str(path)]
     found = _REVISION_ROW.search(_run(command, dict(os.environ), "pg_restore (reading it)"))
     return found.group(1) if found else None
@@ -91,6 +85,12 @@ def _has_permitdb_schema(url: str) -> bool:
 
 
 def restore(url: str, path: Path, *, force: bool) -> Restored:
+    require_kind(
+        path,
+        PG_DUMP_MAGIC,
+        "is not a pg_dump archive. A SQLite backup restores only into SQLite: unset "
+        "PERMITDB_DATABASE_URL (or point it at a SQLite file) first.",
+    )
     pg_restore = _tool("pg_restore")
     restored = check_revision(_backup_revision(pg_restore, path), path)
     if _has_permitdb_schema(url):
