@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from importlib.metadata import version
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -40,6 +40,12 @@ def _database_error(exc: Exception) -> bool:
     return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
 
 
+def _fail(message: str) -> NoReturn:
+    from permitdb.cli.console import fail  # Rich and the database layer: only when failing
+
+    fail(message)
+
+
 class _Group(TyperGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
@@ -49,18 +55,15 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except PermitdbError as exc:
+            _fail(str(exc))
         except Exception as exc:
-            from permitdb.cli.console import fail
-
-            if isinstance(exc, PermitdbError):
-                fail(str(exc))
-            if _database_error(exc):
-                fail(
-                    f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
-                    "PERMITDB_DATABASE_URL and that the server is up, then run "
-                    "'permitdb db migrate'."
-                )
-            raise
+            if not _database_error(exc):
+                raise
+            _fail(
+                f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
+                "PERMITDB_DATABASE_URL and that the server is up, then run 'permitdb db migrate'."
+            )
 
 
 app = typer.Typer(
