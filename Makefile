@@ -57,8 +57,10 @@ fmt: $(STAMP) ## format and autofix
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: system-packages
-system-packages: ## install the Debian packages the tests need (Chromium), only when missing
+system-packages: ## install the Debian packages the tests need (Chromium, pg_dump), only when missing
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@# the PostgreSQL backup round trip runs pg_dump/pg_restore (only with PERMITDB_TEST_POSTGRES_URL)
+	@test -z "$$PERMITDB_TEST_POSTGRES_URL" || command -v pg_dump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client; }
 
 .PHONY: test
 test: system-packages lint typecheck ## the whole suite: lint, types, tests (PostgreSQL too when PERMITDB_TEST_POSTGRES_URL is set)

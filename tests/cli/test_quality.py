@@ -64,7 +64,7 @@ def test_unmapped_values_agree_with_normalize(runner: CliRunner, data_dir: Path)
 
 def test_nothing_to_report_is_exit_1(runner: CliRunner, data_dir: Path) -> None:
     assert runner.invoke(app, ["db", "migrate"]).exit_code == 0
-    result = runner.invoke(app, ["quality", "nowhere-zz"])
+    result = runner.invoke(app, ["quality", "austin-tx"])  # in the catalog, not yet synced
     assert result.exit_code == 1
-    assert "no records for nowhere-zz" in result.output
+    assert "no records for austin-tx" in result.output
     assert "Traceback" not in result.output

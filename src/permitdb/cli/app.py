@@ -1,4 +1,5 @@
-"""The ``permitdb`` command: one Typer app, one sub-command module per noun.
+"""The ``permitdb`` command: one Typer app, one sub-command module per noun, each imported only
+when it runs (``cli.lazy``), so ``permitdb --help`` and ``--version`` answer at once.
 
 Errors permitdb raises on purpose (and database errors) end as one red line saying what to do
 next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
@@ -6,36 +7,60 @@ next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from importlib.metadata import version
+from typing import Annotated, Any, NoReturn
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from permitdb.cli import (
-    catalog,
-    db,
-    exports,
-    ingest,
-    keys,
-    normalize,
-    quality,
-    requests,
-    runs,
-    serve,
-)
-from permitdb.cli.console import fail, use_demo_database
+from permitdb.cli.lazy import HELP_MARKUP, LazyCommand
 from permitdb.errors import PermitdbError
+
+# Each sub-command and where it lives, in the order --help lists them.
+COMMANDS = {
+    "demo": "permitdb.cli.serve:demo",
+    "ingest": "permitdb.cli.ingest:ingest",
+    "serve": "permitdb.cli.serve:serve",
+    "runs": "permitdb.cli.runs:runs",
+    "quarantine": "permitdb.cli.runs:quarantine",
+    "quality": "permitdb.cli.quality:quality",
+    "export": "permitdb.cli.exports:export",
+    "normalize": "permitdb.cli.normalize:normalize",
+    "catalog": "permitdb.cli.catalog:app",
+    "db": "permitdb.cli.db:app",
+    "keys": "permitdb.cli.keys:app",
+    "requests": "permitdb.cli.requests:app",
+}
+
+
+def _database_error(exc: Exception) -> bool:
+    # sqlalchemy is imported by the commands that use it; if it never was, this is not its error
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
+
+
+def _fail(message: str) -> NoReturn:
+    from permitdb.cli.console import fail  # Rich and the database layer: only when failing
+
+    fail(message)
 
 
 class _Group(TyperGroup):
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for name, target in COMMANDS.items():
+            self.add_command(LazyCommand(name, target))
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PermitdbError as exc:
-            fail(str(exc))
-        except SQLAlchemyError as exc:
-            fail(
+            _fail(str(exc))
+        except Exception as exc:
+            if not _database_error(exc):
+                raise
+            _fail(
                 f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
                 "PERMITDB_DATABASE_URL and that the server is up, then run 'permitdb db migrate'."
             )
@@ -43,23 +68,43 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     cls=_Group,
-    help="permitdb: US building-permit data from public portals, served by one REST API.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=HELP_MARKUP,
+    # -h everywhere: sub-command contexts inherit the root's help option names
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.callback()(use_demo_database)
-app.add_typer(db.app, name="db")
-app.add_typer(catalog.app, name="catalog")
-app.add_typer(keys.app, name="keys")
-app.add_typer(requests.app, name="requests")
-app.command()(ingest.ingest)
-app.command()(runs.runs)
-app.command()(runs.quarantine)
-app.command()(quality.quality)
-app.command()(exports.export)
-app.command()(normalize.normalize)
-app.command()(serve.serve)
-app.command()(serve.demo)
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"permitdb {version('permitdb')}")
+        raise typer.Exit
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the permitdb version and exit.",
+        ),
+    ] = False,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Use the demo database (PERMITDB_DEMO_DATABASE_URL) instead of the live one.",
+        ),
+    ] = False,
+) -> None:
+    """permitdb: US building-permit data from public portals, served by one REST API."""
+    from permitdb.cli.console import use_demo_database  # the database layer: only past --help
+
+    use_demo_database(demo)
 
 
 def main() -> None:

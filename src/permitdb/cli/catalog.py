@@ -8,12 +8,13 @@ from rich.table import Table
 from permitdb.catalog.check import coverage
 from permitdb.catalog.load import validate_catalog_files
 from permitdb.cli.console import console, err_console, settings
+from permitdb.cli.listing import JsonOption, print_json
 
 app = typer.Typer(help="Inspect the catalog of jurisdiction datasets.", no_args_is_help=True)
 
 
 @app.command()
-def check() -> None:
+def check(as_json: JsonOption = False) -> None:
     """Validate every catalog file; list each dataset's canonical and BLDS coverage."""
     config = settings()
     entries, errors = validate_catalog_files(
@@ -28,9 +29,12 @@ def check() -> None:
             "above (docs/catalog-reference.md lists them all), then run this again."
         )
         raise typer.Exit(1)
+    reports = [coverage(entry) for entry in entries]
+    if as_json:
+        print_json(reports)
+        return
     table = Table("dataset", "platform", "record class", "fields filled", "BLDS fields missing")
-    for entry in entries:
-        report = coverage(entry)
+    for report in reports:
         table.add_row(
             report.slug,
             report.platform,

@@ -1,14 +1,20 @@
-"""``permitdb db``: create or upgrade the schema, and show where the database stands."""
+"""``permitdb db``: create or upgrade the schema, show where the database stands, back it up."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from alembic.script import ScriptDirectory
 
 from permitdb.cli.console import console, engine, settings, shown_url
+from permitdb.store.backups import backup_database, restore_database
 from permitdb.store.migrate import alembic_config, current_revision, upgrade
 
-app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
+app = typer.Typer(
+    help="Create, upgrade, inspect, back up and restore the database.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -30,3 +36,34 @@ def status() -> None:
         console.print("[yellow]Out of date:[/] run 'permitdb db migrate'.")
         raise typer.Exit(1)
     console.print("[green]Up to date.[/]")
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="New file to write the backup to")],
+) -> None:
+    """Write a consistent backup while the server and ingest keep running.
+
+    SQLite: a compact copy of the database file (VACUUM INTO), including rows still in the
+    WAL. PostgreSQL: a pg_dump custom-format archive (needs pg_dump on PATH).
+    """
+    backup_database(settings().resolved_database_url(), path)
+    console.print(f"Backed up {shown_url(settings())} to {path}.")
+
+
+@app.command()
+def restore(
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="A file written by 'permitdb db backup'")
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a database that already holds permitdb data")
+    ] = False,
+) -> None:
+    """Replace the database with a backup (checked to be a permitdb backup this version reads)."""
+    restored = restore_database(settings().resolved_database_url(), path, force=force)
+    console.print(f"Restored {path} into {shown_url(settings())} (revision {restored.revision}).")
+    if not restored.is_latest:
+        console.print(
+            "[yellow]The backup predates this version's schema:[/] run 'permitdb db migrate'."
+        )

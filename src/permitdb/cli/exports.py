@@ -18,27 +18,20 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TimeElapsedColumn
-from rich.text import Text
+from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
 from permitdb.api.errors import InvalidParameter
 from permitdb.api.params.permit_filters import PermitFilters
 from permitdb.api.params.permits import to_search
 from permitdb.api.schemas.permits import permit_json
 from permitdb.cli.console import engine, err_console, fail, settings
+from permitdb.cli.progress import RowsColumn
+from permitdb.cli.slugs import jurisdiction_slugs
 from permitdb.services.exports import EXPORT_FORMATS, ExportFormat, export_permits
 from permitdb.store.permits import PermitQuery
 
 STDOUT = "-"
 DATE_FORMATS = ["%Y-%m-%d"]
-
-
-class RowsColumn(ProgressColumn):
-    """Rows written so far and the rate since the start: an export's total is not known."""
-
-    def render(self, task: Task) -> Text:
-        rate = task.completed / task.elapsed if task.elapsed else 0.0
-        return Text(f"{task.completed:,.0f} rows, {rate:,.0f} rows/s")
 
 
 def _format_of(output: str, given: str | None) -> ExportFormat:
@@ -150,7 +143,8 @@ def export(
 ) -> None:
     """Write every permit matching the filters, newest issue date first, as one file."""
     chosen = _format_of(output, export_format)
-    query = _query(jurisdiction or [], state, city, issued_from, issued_to, tags or [], q)
+    jurisdictions = jurisdiction_slugs(jurisdiction or [])
+    query = _query(jurisdictions, state, city, issued_from, issued_to, tags or [], q)
     columns = (SpinnerColumn(), RowsColumn(), TimeElapsedColumn())
     database = engine()
     try:

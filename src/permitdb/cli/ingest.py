@@ -7,13 +7,21 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy import Engine
 
-from permitdb.catalog.load import load_catalog, select_entries
 from permitdb.catalog.model import CatalogEntry
 from permitdb.cli.console import console, engine, err_console, settings, use_demo_database
+from permitdb.cli.progress import RateColumn
+from permitdb.cli.slugs import selected_entries
 from permitdb.ingest.run import RunSummary, ingest_catalog
 from permitdb.sources.http import HttpClient
 from permitdb.store.migrate import upgrade
@@ -65,7 +73,13 @@ def run_ingest(
     if from_recordings:
         entries = replayed_entries(entries, settings().recordings_dir)
     upgrade(db)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeRemainingColumn(),  # -:--:-- for a portal that gives no count
+    )
     with (
         http_client(entries, from_recordings=from_recordings) as client,
         Progress(*columns, console=console) as progress,
@@ -119,12 +133,14 @@ def ingest(
     full: Annotated[bool, typer.Option(help="Re-read whole datasets, ignoring cursors")] = False,
 ) -> None:
     """Sync datasets from their portals (migrates the database first)."""
-    entries = load_catalog(settings().catalog_dirs)
-    if selectors:
-        entries = select_entries(entries, selectors)
+    entries = selected_entries(selectors or ())
     if from_recordings:
         use_demo_database(True)
-    summaries = run_ingest(engine(), entries, from_recordings=from_recordings, full=full)
+    db = engine()
+    try:
+        summaries = run_ingest(db, entries, from_recordings=from_recordings, full=full)
+    finally:
+        db.dispose()  # a pooled connection left for the garbage collector warns on PostgreSQL
     failed = [s for s in summaries if s.status != "succeeded"]
     for s in failed:
         err_console.print(f"[bold red]{s.dataset} {s.status}:[/] {s.error}", soft_wrap=True)

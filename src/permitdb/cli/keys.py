@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.table import Table
 from permitdb.api.auth import DEFAULT_SCOPES, SCOPES
 from permitdb.api.keys import generate_api_key, hash_api_key, key_prefix
 from permitdb.cli.console import console, engine, fail, settings
+from permitdb.cli.listing import JsonOption, print_json
 from permitdb.store.api_keys import insert_api_key, list_api_keys, revoke_api_key
 
 app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
@@ -65,10 +67,13 @@ def _when(value: datetime | None) -> str:
 
 
 @app.command("list")
-def list_() -> None:
+def list_(as_json: JsonOption = False) -> None:
     """List keys: prefix, name, scopes, dates (never the key or its hash)."""
     with engine().connect() as conn:
         rows = list_api_keys(conn)
+    if as_json:
+        print_json([{k: v for k, v in asdict(row).items() if k != "key_hash"} for row in rows])
+        return
     table = Table("id", "prefix", "name", "scopes", "quota", "created", "last used", "revoked")
     for row in rows:
         table.add_row(

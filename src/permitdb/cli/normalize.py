@@ -16,9 +16,10 @@ from typing import Annotated, Any
 import orjson
 import typer
 
-from permitdb.catalog.load import SUFFIX, load_catalog, load_entry_file, select_entries
+from permitdb.catalog.load import SUFFIX, load_entry_file
 from permitdb.catalog.model import CatalogEntry
-from permitdb.cli.console import fail, settings
+from permitdb.cli.console import fail
+from permitdb.cli.slugs import one_dataset
 from permitdb.ingest.page import normalize_page
 from permitdb.testing.recordings import RecordingError, read_payload
 
@@ -38,13 +39,7 @@ def resolve_entry(file_or_slug: str) -> CatalogEntry:
     path = Path(file_or_slug)
     if file_or_slug.endswith(SUFFIX) or path.is_file():
         return load_entry_file(path)
-    entries = select_entries(load_catalog(settings().catalog_dirs), [file_or_slug])
-    if len(entries) > 1:
-        fail(
-            f"{file_or_slug!r} has {len(entries)} datasets; name one: "
-            f"{', '.join(e.slug for e in entries)}."
-        )
-    return entries[0]
+    return one_dataset(file_or_slug)
 
 
 def normalize(

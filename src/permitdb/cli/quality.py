@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Annotated
 
-import orjson
 import typer
 from rich.table import Table
 
 from permitdb.cli.console import console, engine, fail
+from permitdb.cli.listing import JsonOption, print_json
+from permitdb.cli.slugs import selected_entries
 from permitdb.store.quality import UNMAPPED_FIELDS, GroupBy, GroupQuality, quality_report
 
 
@@ -70,9 +71,10 @@ def quality(
     top: Annotated[
         int, typer.Option(min=1, help="At most this many unmapped values per raw field")
     ] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record counts, fill rates, distributions, quality flags and unmapped raw values."""
+    selected_entries(selectors or ())  # an unknown slug fails here, naming it
     with engine().connect() as conn:
         groups = quality_report(conn, selectors or (), by=by, top=top)
     if not groups:
@@ -93,7 +95,7 @@ def quality(
             }
             for group in groups
         ]
-        typer.echo(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
+        print_json(document)
         return
     for group in groups:
         _render(group)

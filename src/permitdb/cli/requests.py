@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from permitdb.cli.console import console, engine, fail
+from permitdb.cli.console import console, engine, err_console, fail
+from permitdb.cli.listing import JsonOption, print_json
 from permitdb.services import jurisdiction_requests as request_service
 from permitdb.store.jurisdiction_requests import REQUEST_STATUSES, RequestStatus
 
@@ -23,9 +24,15 @@ def _when(value: datetime) -> str:
 @app.command("list")
 def list_(
     limit: Annotated[int, typer.Option(min=1, help="At most this many, most votes first")] = 100,
+    as_json: JsonOption = False,
 ) -> None:
     """Requests, most votes first: id, state, name, status, votes, dates."""
     rows, more = request_service.list_requests(engine(), limit=limit)
+    if as_json:
+        print_json(rows)
+        if more is not None:
+            err_console.print(f"More requests than {limit}: raise --limit to see them.")
+        return
     table = Table("id", "state", "name", "status", "votes", "requested", "updated")
     for row in rows:
         table.add_row(

@@ -9,10 +9,17 @@ import typer
 from rich.table import Table
 
 from permitdb.cli.console import console, engine
+from permitdb.cli.listing import JsonOption, print_json
+from permitdb.cli.slugs import one_dataset
 from permitdb.store.ingest_state import list_quarantine, list_runs
 
 DatasetOption = Annotated[
-    str | None, typer.Option("--dataset", help="Only this dataset (<jurisdiction>/<dataset>)")
+    str | None,
+    typer.Option(
+        "--dataset",
+        metavar="SLUG",
+        help="Only this dataset (<jurisdiction>/<dataset>, or a one-dataset jurisdiction)",
+    ),
 ]
 LimitOption = Annotated[int, typer.Option(min=1, help="At most this many rows, newest first")]
 
@@ -21,10 +28,19 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
 
 
-def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
+def _dataset_slug(dataset: str | None) -> str | None:
+    return one_dataset(dataset).slug if dataset else None
+
+
+def runs(
+    dataset: DatasetOption = None, limit: LimitOption = 50, as_json: JsonOption = False
+) -> None:
     """Recent ingest runs: status, mode, counts, cursor, error."""
     with engine().connect() as conn:
-        rows = list_runs(conn, dataset=dataset, limit=limit)
+        rows = list_runs(conn, dataset=_dataset_slug(dataset), limit=limit)
+    if as_json:
+        print_json(rows)
+        return
     table = Table("run", "dataset", "started", "status", "mode", "fetched", "inserted")
     for column in ("updated", "unchanged", "rejected", "skipped", "duplicates", "error"):
         table.add_column(column)
@@ -47,10 +63,15 @@ def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
     console.print(table)
 
 
-def quarantine(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
+def quarantine(
+    dataset: DatasetOption = None, limit: LimitOption = 50, as_json: JsonOption = False
+) -> None:
     """Records ingest could not normalize, with their reason codes (docs/quarantine.md)."""
     with engine().connect() as conn:
-        rows = list_quarantine(conn, dataset=dataset, limit=limit)
+        rows = list_quarantine(conn, dataset=_dataset_slug(dataset), limit=limit)
+    if as_json:
+        print_json(rows)
+        return
     table = Table("dataset", "run", "record", "reason", "field", "message", "when")
     for row in rows:
         table.add_row(

@@ -14,6 +14,7 @@ import codecs
 import email.utils
 import logging
 import random
+import socket
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -206,6 +207,11 @@ class HttpClient:
         try:
             response = self._client.send(request, stream=stream)
         except httpx.TransportError as exc:
+            if _unresolvable(exc):  # a wrong domain or no network: waiting will not help
+                raise FatalSourceError(
+                    f"cannot resolve host {httpx.URL(shown).host}: check the catalog's domain "
+                    "and your network."
+                ) from exc
             return _Failure(f"{type(exc).__name__} ({exc})")
         status = response.status_code
         if status in RETRY_STATUSES:
@@ -292,3 +298,13 @@ def _fatal_message(shown: str, response: httpx.Response) -> str:
         f"{shown}: {reason}, the portal rejected the request ({excerpt!r}). Check the catalog "
         "entry's query settings (field names in where, order, select and cursor)."
     )
+
+
+def _unresolvable(exc: BaseException) -> bool:
+    """The connection failed at name resolution (``socket.gaierror``, under httpx's wrappers)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
