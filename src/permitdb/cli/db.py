@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-from alembic.script import ScriptDirectory
 
 from permitdb.cli.console import console, engine, settings, shown_url
-from permitdb.store.migrate import alembic_config, current_revision, upgrade
+from permitdb.store.migrate import check_known_revision, current_revision, head_revision, upgrade
 
 app = typer.Typer(help="Create, upgrade and inspect the database schema.", no_args_is_help=True)
 
@@ -22,8 +21,8 @@ def migrate() -> None:
 @app.command()
 def status() -> None:
     """Show the database URL and whether its schema is up to date."""
-    revision = current_revision(engine())
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    revision = check_known_revision(engine())
+    head = head_revision()
     console.print(f"Database: {shown_url(settings())}")
     console.print(f"Schema revision: {revision or 'none (empty database)'}; latest: {head}")
     if revision != head:

@@ -59,7 +59,12 @@ def http_client(entries: Sequence[CatalogEntry], *, from_recordings: bool) -> It
 
 
 def run_ingest(
-    db: Engine, entries: Sequence[CatalogEntry], *, from_recordings: bool, full: bool
+    db: Engine,
+    entries: Sequence[CatalogEntry],
+    *,
+    from_recordings: bool,
+    full: bool,
+    wait_s: float = 0.0,
 ) -> list[RunSummary]:
     """Migrate, sync ``entries``, print the summary table; return the summaries."""
     upgrade(db)
@@ -68,7 +73,9 @@ def run_ingest(
         http_client(entries, from_recordings=from_recordings) as client,
         Progress(*columns, console=console) as progress,
     ):
-        summaries = ingest_catalog(db, entries, client, full=full, progress=RichProgress(progress))
+        summaries = ingest_catalog(
+            db, entries, client, full=full, progress=RichProgress(progress), wait_s=wait_s
+        )
     table = Table("dataset", "status", "mode", "fetched", "inserted", "updated", "unchanged")
     for column in ("rejected", "skipped", "duplicates"):
         table.add_column(column)
@@ -104,12 +111,22 @@ def ingest(
         bool, typer.Option(help="Read the bundled recordings instead of the live portals")
     ] = False,
     full: Annotated[bool, typer.Option(help="Re-read whole datasets, ignoring cursors")] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="How long to wait for another process's sync of a dataset to end; 0: skip it",
+        ),
+    ] = 0.0,
 ) -> None:
     """Sync datasets from their portals (migrates the database first)."""
     entries = load_catalog(settings().catalog_dirs)
     if selectors:
         entries = select_entries(entries, selectors)
-    summaries = run_ingest(engine(), entries, from_recordings=from_recordings, full=full)
+    summaries = run_ingest(
+        engine(), entries, from_recordings=from_recordings, full=full, wait_s=wait
+    )
     failed = [s for s in summaries if s.status != "succeeded"]
     for s in failed:
         err_console.print(f"[bold red]{s.dataset} {s.status}:[/] {s.error}", soft_wrap=True)
