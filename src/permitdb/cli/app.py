@@ -1,7 +1,8 @@
 """The ``permitdb`` command: one Typer app, one sub-command module per noun.
 
-Errors permitdb raises on purpose (and database errors) end as one red line saying what to do
-next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
+Errors permitdb raises on purpose (and bad settings and database errors) end as one red line
+saying what to do next, exit code 1, no traceback (``failures.explain`` words them); anything
+else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from permitdb.cli import (
@@ -25,20 +25,18 @@ from permitdb.cli import (
     serve,
 )
 from permitdb.cli.console import fail
-from permitdb.errors import PermitdbError
+from permitdb.cli.failures import explain
 
 
 class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except PermitdbError as exc:
-            fail(str(exc))
-        except SQLAlchemyError as exc:
-            fail(
-                f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
-                "PERMITDB_DATABASE_URL and that the server is up, then run 'permitdb db migrate'."
-            )
+        except Exception as exc:
+            message = explain(exc)
+            if message is None:
+                raise
+            fail(message)
 
 
 app = typer.Typer(

@@ -14,6 +14,7 @@ from permitdb.catalog.load import load_catalog
 from permitdb.cli.console import console, engine, err_console, settings, shown_url
 from permitdb.cli.ingest import run_ingest
 from permitdb.cli.keys import create_key
+from permitdb.cli.secret_check import check_secret_for
 from permitdb.store.api_keys import list_api_keys, revoke_api_key
 from permitdb.store.migrate import require_head, upgrade
 from permitdb.store.permits import PermitQuery, search_permits
@@ -39,6 +40,7 @@ def serve(
     ] = True,
 ) -> None:
     """Migrate the database (unless --no-migrate), then serve the REST API."""
+    check_secret_for(host, settings())
     db = engine()
     if migrate:
         upgrade(db)
@@ -74,6 +76,7 @@ def _curl_lines(db: Engine, key: str, base: str) -> list[str]:
 
 def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     """Load every bundled recording (incrementally on later runs), make a demo key, serve."""
+    check_secret_for(host, settings())
     db = engine()
     summaries = run_ingest(
         db, load_catalog(settings().catalog_dirs), from_recordings=True, full=False
