@@ -10,6 +10,7 @@
 * :class:`RecordRejected`: one source record cannot become a canonical record; quarantine it
   with its stable reason code and go on.
 * :class:`CatalogError`: a catalog file is invalid; the message names the file and key path.
+* :class:`DatasetBusyError`: another process is syncing the dataset; wait for it to finish.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ class IncompleteReadError(SourceError):
 
 class SchemaDriftError(SourceError):
     """The portal's records no longer have the fields (or types) the catalog entry maps."""
+
+
+class DatasetBusyError(PermitdbError):
+    """A sync of this dataset is already running elsewhere; the message names it."""
 
 
 class RecordRejected(PermitdbError):

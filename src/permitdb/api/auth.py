@@ -2,7 +2,9 @@
 
 The key comes from ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. A key with the
 wrong shape or checksum is refused before any database lookup; a well-formed one is looked up
-by its HMAC hash (the key itself is never stored or logged) and then trusted for a few seconds
+by its HMAC hash (the key itself is never stored or logged; after a secret rotation, a key
+stored under a previous secret is found by that hash and re-hashed under the current one) and
+then trusted for a few seconds
 (``key_cache``), so most requests do no database work for auth. ``last_used_at`` is written at
 most once a minute per key and process, so busy keys do not turn every read into a write.
 
@@ -12,6 +14,7 @@ a plain ``def`` dependency in the pool, a hop per dependency per request.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Final
@@ -31,7 +34,8 @@ from permitdb.api.errors import (
 from permitdb.api.keys import hash_api_key, is_well_formed
 from permitdb.api.params.strict import REQUIRES_KEY, check_query
 from permitdb.api.state import State
-from permitdb.store.api_keys import ApiKeyRow, find_active_key, touch_api_key
+from permitdb.settings import SigningSecrets
+from permitdb.store.api_keys import ApiKeyRow, find_active_key, rehash_api_key, touch_api_key
 
 # people:read adds person-level fields (owner, applicant) and the owner filter; a key has it
 # only when created with it explicitly.
@@ -62,9 +66,22 @@ def _used_recently(row: ApiKeyRow, now: datetime) -> bool:
     return now - last < TOUCH_INTERVAL
 
 
-def _look_up(engine: Engine, key_hash: str) -> ApiKeyRow | None:
+def _look_up(engine: Engine, key: str, secrets: SigningSecrets) -> ApiKeyRow | None:
+    """The active key by its hash under the current secret, else under a previous one; a key
+    found that way is re-hashed under the current secret, so the next lookup is direct."""
+    current = hash_api_key(key, secrets.current)
     with engine.connect() as conn:
-        return find_active_key(conn, key_hash)
+        row = find_active_key(conn, current)
+    if row is not None or not secrets.previous:
+        return row
+    with engine.begin() as conn:
+        for previous in secrets.previous:
+            old = hash_api_key(key, previous)
+            row = find_active_key(conn, old)
+            if row is not None:
+                rehash_api_key(conn, row.id, old_hash=old, new_hash=current)
+                return dataclasses.replace(row, key_hash=current)
+    return None
 
 
 def _touch(engine: Engine, key_id: int, now: datetime) -> None:
@@ -86,10 +103,11 @@ def require_scope(scope: str | None) -> Callable[..., Awaitable[ApiKeyRow]]:
                 "The API key is malformed (permitdb keys look like pdb_live_<32 characters>_"
                 "<6 characters>). Check that you copied the whole key."
             )
-        key_hash = hash_api_key(key, state.settings.secret_key.get_secret_value())
+        secrets = state.settings.signing_secrets()
+        key_hash = hash_api_key(key, secrets.current)
         row = state.keys.get(key_hash)
         if row is None:
-            row = await run_in_threadpool(_look_up, state.engine, key_hash)
+            row = await run_in_threadpool(_look_up, state.engine, key, secrets)
             if row is None:
                 raise InvalidApiKey()
             state.keys.put(key_hash, row)

@@ -2,7 +2,8 @@
 history, jurisdiction requests.
 
 A cursor is base64url JSON of the position fields (where the page ended), a *scope* and an
-HMAC tag over both. The tag (server secret) makes any edit detectable; the scope says which
+HMAC tag over both. The tag (server secret; a previous one still verifies) makes any edit
+detectable; the scope says which
 listing the cursor belongs to (a hash of the query's filters, the sort among them for permits;
 the permit whose history it pages), catching a cursor replayed elsewhere, which would silently
 skip or repeat rows. Both cases are a 400 ``invalid_cursor`` telling the caller to start over.
@@ -22,6 +23,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from permitdb.api.errors import InvalidCursor
+from permitdb.settings import SigningSecrets
 from permitdb.store.jurisdiction_requests import RequestKeyset
 from permitdb.store.permit_changes import ChangeKeyset
 from permitdb.store.permits import PermitQuery
@@ -48,15 +50,15 @@ def filters_hash(query: PermitQuery) -> str:
     return digest({k: v for k, v in dataclasses.asdict(query).items() if k not in _PAGING})
 
 
-def _tag(payload: Fields, secret: str) -> str:
+def _tag(payload: Fields, secret: str) -> str:  # one secret: SigningSecrets picks which
     message = json.dumps(payload, separators=(",", ":")).encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:_TAG_LENGTH]
 
 
-def sign(position: Fields, scope: str, secret: str) -> str:
+def sign(position: Fields, scope: str, secret: SigningSecrets) -> str:
     """A cursor holding ``position`` for the listing named by ``scope`` (e.g. a filter hash)."""
     payload: Fields = [*position, scope]
-    raw = json.dumps([*payload, _tag(payload, secret)], separators=(",", ":")).encode()
+    raw = json.dumps([*payload, _tag(payload, secret.current)], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
@@ -76,7 +78,7 @@ def verify(
     cursor: str,
     size: int | None,
     scope: str,
-    secret: str,
+    secret: SigningSecrets,
     *,
     listing: str = "different filters or another sort",
 ) -> Fields:
@@ -84,7 +86,10 @@ def verify(
     ``scope``; ``listing`` names what a cursor of another scope was meant for, for the message."""
     fields = _fields(cursor, size)
     *payload, tag = fields
-    if not isinstance(tag, str) or not hmac.compare_digest(tag, _tag(payload, secret)):
+    # A previous secret still verifies: cursors handed out before a rotation keep paging.
+    if not isinstance(tag, str) or not any(
+        hmac.compare_digest(tag, _tag(payload, one)) for one in secret.all()
+    ):
         raise InvalidCursor()
     if payload[-1] != scope:
         raise InvalidCursor(_OTHER_LISTING.format(what=listing))
@@ -116,12 +121,12 @@ def _value(sort: PermitSort, text: str | None) -> SortValue:
     return date.fromisoformat(text)
 
 
-def encode_cursor(keyset: PermitKeyset, query: PermitQuery, secret: str) -> str:
+def encode_cursor(keyset: PermitKeyset, query: PermitQuery, secret: SigningSecrets) -> str:
     position: Fields = [keyset.sort, _value_text(keyset.value), keyset.id]
     return sign(position, filters_hash(query), secret)
 
 
-def decode_cursor(cursor: str, query: PermitQuery, secret: str) -> PermitKeyset:
+def decode_cursor(cursor: str, query: PermitQuery, secret: SigningSecrets) -> PermitKeyset:
     """The keyset to continue from; :class:`InvalidCursor` when tampered or for other filters."""
     sort, value, permit_id = verify(cursor, 3, filters_hash(query), secret)
     if sort != query.sort:  # also in the filter hash; checked for a clear type below
@@ -134,11 +139,11 @@ def _history_scope(permit_id: str) -> str:
     return "history:" + hashlib.sha256(permit_id.encode()).hexdigest()[:12]
 
 
-def encode_history_cursor(keyset: ChangeKeyset, permit_id: str, secret: str) -> str:
+def encode_history_cursor(keyset: ChangeKeyset, permit_id: str, secret: SigningSecrets) -> str:
     return sign([keyset.observed_at.isoformat(), str(keyset.id)], _history_scope(permit_id), secret)
 
 
-def decode_history_cursor(cursor: str, permit_id: str, secret: str) -> ChangeKeyset:
+def decode_history_cursor(cursor: str, permit_id: str, secret: SigningSecrets) -> ChangeKeyset:
     scope = _history_scope(permit_id)
     fields = verify(cursor, 2, scope, secret, listing="another permit's history")
     observed_at, change_id = _present(fields)
@@ -148,11 +153,11 @@ def decode_history_cursor(cursor: str, permit_id: str, secret: str) -> ChangeKey
 _REQUESTS_SCOPE = "jurisdiction-requests"
 
 
-def encode_requests_cursor(keyset: RequestKeyset, secret: str) -> str:
+def encode_requests_cursor(keyset: RequestKeyset, secret: SigningSecrets) -> str:
     return sign([str(keyset.request_count), str(keyset.id)], _REQUESTS_SCOPE, secret)
 
 
-def decode_requests_cursor(cursor: str, secret: str) -> RequestKeyset:
+def decode_requests_cursor(cursor: str, secret: SigningSecrets) -> RequestKeyset:
     fields = verify(cursor, 2, _REQUESTS_SCOPE, secret, listing="another listing")
     request_count, request_id = _present(fields)
     return RequestKeyset(request_count=int(request_count), id=int(request_id))

@@ -19,6 +19,7 @@ from fastapi import Query
 from permitdb.api import cursors
 from permitdb.api.openapi import example
 from permitdb.api.params.types import CURSOR_EXAMPLE, Cursor
+from permitdb.settings import SigningSecrets
 
 Item = dict[str, Any]
 Key = Callable[[Item], tuple[str, ...]]
@@ -52,7 +53,7 @@ def page_body(
     key: Key,
     paging: ListPaging,
     filters: Mapping[str, Any],
-    secret: str,
+    secret: SigningSecrets,
 ) -> dict[str, Any]:
     """``{"data", "returned", "next_cursor"}`` for the page of ``items`` (ordered by ``key``)."""
     ordered = sorted(items, key=key)

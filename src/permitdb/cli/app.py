@@ -1,13 +1,13 @@
 """The ``permitdb`` command: one Typer app, one sub-command module per noun, each imported only
 when it runs (``cli.lazy``), so ``permitdb --help`` and ``--version`` answer at once.
 
-Errors permitdb raises on purpose (and database errors) end as one red line saying what to do
-next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
+Errors permitdb raises on purpose (and bad settings and database errors) end as one red line
+saying what to do next, exit code 1, no traceback (``failures.explain`` words them); anything
+else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
-import sys
 from importlib.metadata import version
 from typing import Annotated, Any, NoReturn
 
@@ -15,7 +15,6 @@ import typer
 from typer.core import TyperGroup
 
 from permitdb.cli.lazy import HELP_MARKUP, LazyCommand
-from permitdb.errors import PermitdbError
 
 # Each sub-command and where it lives, in the order --help lists them.
 COMMANDS = {
@@ -34,12 +33,6 @@ COMMANDS = {
 }
 
 
-def _database_error(exc: Exception) -> bool:
-    # sqlalchemy is imported by the commands that use it; if it never was, this is not its error
-    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
-    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
-
-
 def _fail(message: str) -> NoReturn:
     from permitdb.cli.console import fail  # Rich and the database layer: only when failing
 
@@ -55,15 +48,14 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except PermitdbError as exc:
-            _fail(str(exc))
         except Exception as exc:
-            if not _database_error(exc):
+            # the words for it need the database layer: imported only when something failed
+            from permitdb.cli.failures import explain
+
+            message = explain(exc)
+            if message is None:
                 raise
-            _fail(
-                f"database error ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
-                "PERMITDB_DATABASE_URL and that the server is up, then run 'permitdb db migrate'."
-            )
+            _fail(message)
 
 
 app = typer.Typer(

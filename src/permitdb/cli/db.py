@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from alembic.script import ScriptDirectory
 
-from permitdb.cli.console import console, engine, settings, shown_url
+from permitdb.cli.console import console, database_url, engine, settings, shown_url
 from permitdb.store.backups import backup_database, restore_database
-from permitdb.store.migrate import alembic_config, current_revision, upgrade
+from permitdb.store.migrate import check_known_revision, current_revision, head_revision, upgrade
 
 app = typer.Typer(
     help="Create, upgrade, inspect, back up and restore the database.", no_args_is_help=True
@@ -28,8 +27,8 @@ def migrate() -> None:
 @app.command()
 def status() -> None:
     """Show the database URL and whether its schema is up to date."""
-    revision = current_revision(engine())
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    revision = check_known_revision(engine())
+    head = head_revision()
     console.print(f"Database: {shown_url(settings())}")
     console.print(f"Schema revision: {revision or 'none (empty database)'}; latest: {head}")
     if revision != head:
@@ -47,7 +46,7 @@ def backup(
     SQLite: a compact copy of the database file (VACUUM INTO), including rows still in the
     WAL. PostgreSQL: a pg_dump custom-format archive (needs pg_dump on PATH).
     """
-    backup_database(settings().resolved_database_url(), path)
+    backup_database(database_url(settings()), path)
     console.print(f"Backed up {shown_url(settings())} to {path}.")
 
 
@@ -61,7 +60,7 @@ def restore(
     ] = False,
 ) -> None:
     """Replace the database with a backup (checked to be a permitdb backup this version reads)."""
-    restored = restore_database(settings().resolved_database_url(), path, force=force)
+    restored = restore_database(database_url(settings()), path, force=force)
     console.print(f"Restored {path} into {shown_url(settings())} (revision {restored.revision}).")
     if not restored.is_latest:
         console.print(

@@ -67,7 +67,12 @@ def http_client(entries: Sequence[CatalogEntry], *, from_recordings: bool) -> It
 
 
 def run_ingest(
-    db: Engine, entries: Sequence[CatalogEntry], *, from_recordings: bool, full: bool
+    db: Engine,
+    entries: Sequence[CatalogEntry],
+    *,
+    from_recordings: bool,
+    full: bool,
+    wait_s: float = 0.0,
 ) -> list[RunSummary]:
     """Migrate, sync ``entries``, print the summary table; return the summaries."""
     if from_recordings:
@@ -91,6 +96,7 @@ def run_ingest(
             full=full,
             origin="recordings" if from_recordings else "live",
             progress=RichProgress(progress),
+            wait_s=wait_s,
         )
     table = Table("dataset", "status", "mode", "fetched", "inserted", "updated", "unchanged")
     for column in ("rejected", "skipped", "duplicates"):
@@ -131,6 +137,14 @@ def ingest(
         ),
     ] = False,
     full: Annotated[bool, typer.Option(help="Re-read whole datasets, ignoring cursors")] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="How long to wait for another process's sync of a dataset to end; 0: skip it",
+        ),
+    ] = 0.0,
 ) -> None:
     """Sync datasets from their portals (migrates the database first)."""
     entries = selected_entries(selectors or ())
@@ -138,7 +152,9 @@ def ingest(
         use_demo_database(True)
     db = engine()
     try:
-        summaries = run_ingest(db, entries, from_recordings=from_recordings, full=full)
+        summaries = run_ingest(
+            db, entries, from_recordings=from_recordings, full=full, wait_s=wait
+        )
     finally:
         db.dispose()  # a pooled connection left for the garbage collector warns on PostgreSQL
     failed = [s for s in summaries if s.status != "succeeded"]

@@ -24,8 +24,9 @@ from permitdb.cli.console import (
 from permitdb.cli.demo_guard import demo_lock, listen_problem
 from permitdb.cli.ingest import run_ingest
 from permitdb.cli.keys import create_key
+from permitdb.cli.secret_check import check_secret_for
 from permitdb.store.api_keys import list_api_keys, revoke_api_key
-from permitdb.store.migrate import upgrade
+from permitdb.store.migrate import require_head, upgrade
 from permitdb.store.permits import PermitQuery, search_permits
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on")]
@@ -37,10 +38,24 @@ def _run(db: Engine, host: str, port: int) -> None:
     uvicorn.run(create_app(db, settings()), host=host, port=port, log_level="info")
 
 
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Migrate the database, then serve the REST API."""
+def serve(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    migrate: Annotated[
+        bool,
+        typer.Option(
+            help="Migrate the database first; --no-migrate when a deploy step runs "
+            "'permitdb db migrate' itself (the schema must then be at head)"
+        ),
+    ] = True,
+) -> None:
+    """Migrate the database (unless --no-migrate), then serve the REST API."""
+    check_secret_for(host, settings())
     db = engine()
-    upgrade(db)
+    if migrate:
+        upgrade(db)
+    else:
+        require_head(db)
     _run(db, host, port)
 
 
@@ -76,6 +91,7 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     if problem is not None:
         fail(problem)
     use_demo_database(True)
+    check_secret_for(host, settings())
     db = engine()
     with demo_lock(settings().data_dir) as alone:
         if alone:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -17,7 +18,13 @@ from typing import Literal, Protocol
 from sqlalchemy import Engine
 
 from permitdb.catalog.model import CatalogEntry
-from permitdb.errors import IncompleteReadError, PermitdbError, SchemaDriftError, SourceError
+from permitdb.errors import (
+    DatasetBusyError,
+    IncompleteReadError,
+    PermitdbError,
+    SchemaDriftError,
+    SourceError,
+)
 from permitdb.ingest import cursor as cursors
 from permitdb.ingest import origins
 from permitdb.ingest.page import normalize_page
@@ -25,7 +32,7 @@ from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient
 from permitdb.sources.registry import build_source
-from permitdb.store import ingest_state
+from permitdb.store import ingest_state, locks
 from permitdb.store.datasets import register_datasets
 from permitdb.store.ingest_state import CursorOrigin
 from permitdb.store.permits import upsert_permits
@@ -34,7 +41,8 @@ log = logging.getLogger("permitdb.ingest")
 
 # ``incomplete``: the portal answered but the read cannot be proven whole; ``drifted``: the
 # portal's fields no longer match the catalog. Neither moves the cursor (docs/ingest-runs.md).
-RunStatus = Literal["succeeded", "failed", "incomplete", "drifted"]
+# ``busy``: another process was syncing the dataset, so no run was started (none is logged).
+RunStatus = Literal["succeeded", "failed", "incomplete", "drifted", "busy"]
 Clock = Callable[[], datetime]
 
 
@@ -47,7 +55,7 @@ class RunSummary:
     """What one sync did. ``error`` says what went wrong and what to do about it."""
 
     dataset: str
-    run_id: int
+    run_id: int | None  # None when no run was started (``busy``)
     status: RunStatus
     mode: str
     fetched: int
@@ -104,6 +112,44 @@ def ingest_dataset(
     origin: CursorOrigin = "live",
     progress: IngestProgress | None = None,
     clock: Clock = utcnow,
+    wait_s: float = 0.0,
+) -> RunSummary:
+    """Sync one dataset while holding its sync lock, so two syncs of it never overlap.
+
+    Waits up to ``wait_s`` seconds for a sync of the same dataset in another process to end,
+    then raises :class:`DatasetBusyError` naming it. Source failures end this dataset's run as
+    ``failed``, never raise.
+    """
+    with ExitStack() as held:
+        try:
+            held.enter_context(locks.hold(engine, f"sync {entry.slug}", wait_s=wait_s))
+        except locks.LockBusy as busy:
+            raise DatasetBusyError(_busy_message(engine, entry.slug, busy.holder)) from None
+        return _sync(
+            engine, entry, source, full=full, origin=origin, progress=progress, clock=clock
+        )
+
+
+def _busy_message(engine: Engine, dataset: str, holder: str | None) -> str:
+    with engine.connect() as conn:
+        state = ingest_state.load_state(conn, dataset)
+        run = ingest_state.get_run(conn, state.run_id) if state and state.run_id else None
+    by = f"run {run.id}" if run is not None and run.status == "running" else "another sync"
+    return (
+        f"dataset {dataset} is being synced by {by} ({holder or 'another process'}); wait for "
+        "it to finish, or rerun with --wait SECONDS to start right after it"
+    )
+
+
+def _sync(
+    engine: Engine,
+    entry: CatalogEntry,
+    source: Source,
+    *,
+    full: bool,
+    origin: CursorOrigin,
+    progress: IngestProgress | None,
+    clock: Clock,
 ) -> RunSummary:
     """Sync one dataset. Source failures end this dataset's run as ``failed``, never raise.
 
@@ -124,7 +170,8 @@ def ingest_dataset(
         plan = _plan(entry, state, full=full)
         previous = ingest_state.get_run(conn, state.run_id) if state and state.run_id else None
         if previous is not None and previous.status == "running":
-            # The process that ran it died (killed, power loss) before it could say so.
+            # We hold the dataset's sync lock, so the process that ran it died (killed, power
+            # loss) before it could say so.
             ingest_state.finish_run(
                 conn,
                 entry.slug,
@@ -247,14 +294,34 @@ def ingest_catalog(
     full: bool = False,
     origin: CursorOrigin = "live",
     progress: IngestProgress | None = None,
+    wait_s: float = 0.0,
 ) -> list[RunSummary]:
-    """Sync several datasets in turn; one dataset's failure does not stop the others."""
-    return [
-        ingest_dataset(
-            engine, entry, build_source(entry, client), full=full, origin=origin, progress=progress
-        )
-        for entry in entries
-    ]
+    """Sync several datasets in turn; one dataset's failure does not stop the others, nor does
+    one that another process is syncing (its summary is ``busy``)."""
+    summaries = []
+    for entry in entries:
+        source = build_source(entry, client)
+        try:
+            summary = ingest_dataset(
+                engine, entry, source, full=full, origin=origin, progress=progress, wait_s=wait_s
+            )
+        except DatasetBusyError as busy:
+            summary = _busy_summary(entry.slug, str(busy))
+        summaries.append(summary)
+    return summaries
+
+
+def _busy_summary(dataset: str, error: str) -> RunSummary:
+    return RunSummary(
+        dataset=dataset,
+        run_id=None,
+        status="busy",
+        mode="-",
+        **dict.fromkeys(ingest_state.RUN_COUNTERS, 0),
+        cursor_before=None,
+        cursor_after=None,
+        error=error,
+    )
 
 
 def _safe_count(source: Source, since: str | None) -> int | None:

@@ -60,6 +60,15 @@ def find_active_key(conn: Connection, key_hash: str) -> ApiKeyRow | None:
     return None if row is None else ApiKeyRow(**row._mapping)
 
 
+def rehash_api_key(conn: Connection, key_id: int, *, old_hash: str, new_hash: str) -> None:
+    """Store the key's hash under the current secret in place of one under a previous secret."""
+    conn.execute(
+        sa.update(api_keys)
+        .where(api_keys.c.id == key_id, api_keys.c.key_hash == old_hash)
+        .values(key_hash=new_hash)
+    )
+
+
 def list_api_keys(conn: Connection) -> list[ApiKeyRow]:
     """Every key, revoked ones included, oldest first."""
     rows = conn.execute(sa.select(api_keys).order_by(api_keys.c.id))

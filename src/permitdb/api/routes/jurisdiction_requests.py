@@ -76,7 +76,7 @@ def list_jurisdiction_requests(
     _key: AnyKey, state: State, page: Annotated[ListPaging, Depends(list_paging)]
 ) -> OrjsonResponse:
     """Requests for jurisdictions not covered yet, most votes first."""
-    secret = state.settings.secret_key.get_secret_value()
+    secret = state.settings.signing_secrets()
     after = decode_requests_cursor(page.cursor, secret) if page.cursor else None
     rows, next_keyset = request_service.list_requests(state.engine, limit=page.limit, after=after)
     return OrjsonResponse(

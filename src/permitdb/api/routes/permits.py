@@ -153,7 +153,7 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
                 "not_found": not_found,
             }
         )
-    secret = state.settings.secret_key.get_secret_value()
+    secret = state.settings.signing_secrets()
     after = decode_cursor(search.cursor, search.query, secret) if search.cursor else None
     page = permit_service.search(
         state.engine, search.query, after=after, include_count=search.include_count
@@ -237,7 +237,7 @@ def read_permit_history(
     page: Annotated[ListPaging, Depends(list_paging)],
 ) -> OrjsonResponse:
     """Every field change a re-sync saw (observed_at, field, old, new), newest first."""
-    secret = state.settings.secret_key.get_secret_value()
+    secret = state.settings.signing_secrets()
     after = decode_history_cursor(page.cursor, permit_id, secret) if page.cursor else None
     found = permit_service.history(state.engine, permit_id, limit=page.limit, after=after)
     if found is None:

@@ -51,7 +51,7 @@ def _page(
     key: Key,
     filters: Mapping[str, Any] | None = None,
 ) -> OrjsonResponse:
-    secret = state.settings.secret_key.get_secret_value()
+    secret = state.settings.signing_secrets()
     body = page_body(items, key=key, paging=paging, filters=filters or {}, secret=secret)
     return OrjsonResponse(body)
 
