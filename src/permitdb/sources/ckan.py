@@ -2,8 +2,9 @@
 
 A full sync pages ``datastore_search`` (``limit``/``offset``, a stable ``sort`` ending in the
 row id ``_id``) and follows the ``_links.next`` link CKAN returns, relative to the portal's
-base URL. CKAN sends that link even on the last page, so the walk ends on an empty or short
-page or once ``total`` rows are read. ``datastore_search`` cannot filter by a range, so an
+base URL, with the walk's own offset and limit. CKAN sends that link even on the last page,
+so the walk ends on an empty page, or a short one once ``total`` rows are read (``total`` is
+the count the walk is checked against). ``datastore_search`` cannot filter by a range, so an
 incremental sync (and ``use_sql: true``) pages ``datastore_search_sql`` with
 ``SELECT * FROM "<resource>" WHERE "<cursor>" >= '<since>' ORDER BY ... LIMIT n OFFSET m``.
 
@@ -101,9 +102,7 @@ class CKANSource:
         while paginator.has_more:
             result = ckan_result(self._client.get_json(url, query, check=vetted), url)
             records = _records(result, url)
-            total = result.get("total")
-            more = paginator.token + len(records) < total if isinstance(total, int) else None
-            paginator.update(records, more=more)
+            paginator.update(records)
             if records:
                 yield Page(records=records, resume={"offset": paginator.token})
             link = (result.get("_links") or {}).get("next")

@@ -130,9 +130,16 @@ class SocrataSource:
         return f"{cursor.field} >= {since}"
 
     def _records(self, answer: Any) -> list[RawRecord]:
-        if not isinstance(answer, list) or not all(isinstance(row, dict) for row in answer):
+        if not isinstance(answer, list):
             raise FatalSourceError(
                 f"{self._resource_url}: expected a JSON array of records, got "
                 f"{type(answer).__name__}. Check domain and dataset_id in the catalog entry."
+            )
+        if not all(isinstance(row, dict) for row in answer):
+            odd = next(row for row in answer if not isinstance(row, dict))
+            raise FatalSourceError(
+                f"{self._resource_url}: expected a JSON array of records, got one holding "
+                f"{odd!r:.100}: the portal sent a malformed answer. Rerun the sync later; if it "
+                "persists, report it to the portal."
             )
         return answer
