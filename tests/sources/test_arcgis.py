@@ -14,13 +14,8 @@ from replaying import RECORDINGS, StartReplay
 
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError, IncompleteReadError, RetriableSourceError
-from permitdb.sources.arcgis import (
-    ArcGISSource,
-    ObjectIdRangePaginator,
-    feature_records,
-    raise_for_esri_error,
-    where_literal,
-)
+from permitdb.sources.arcgis import ArcGISSource, ObjectIdRangePaginator, where_literal
+from permitdb.sources.arcgis_answers import feature_records, raise_for_esri_error
 from permitdb.sources.base import GEOMETRY_KEY, Page
 from permitdb.sources.geometry import esri_to_geojson, geojson_to_esri
 from permitdb.testing import entry_for
