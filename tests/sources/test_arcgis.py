@@ -13,14 +13,9 @@ import pytest
 from replaying import RECORDINGS, StartReplay
 
 from permitdb.catalog.model import CatalogEntry
-from permitdb.errors import FatalSourceError, RetriableSourceError
-from permitdb.sources.arcgis import (
-    ArcGISSource,
-    ObjectIdRangePaginator,
-    feature_records,
-    raise_for_esri_error,
-    where_literal,
-)
+from permitdb.errors import FatalSourceError, IncompleteReadError, RetriableSourceError
+from permitdb.sources.arcgis import ArcGISSource, ObjectIdRangePaginator, where_literal
+from permitdb.sources.arcgis_answers import feature_records, raise_for_esri_error
 from permitdb.sources.base import GEOMETRY_KEY, Page
 from permitdb.sources.geometry import esri_to_geojson, geojson_to_esri
 from permitdb.testing import entry_for
@@ -82,8 +77,9 @@ def test_result_offset_paging_reads_every_feature_once(replay: StartReplay) -> N
     assert got == [f["properties"] for f in features]
     path = "/services1.arcgis.com/zdB7qR0BtYrg0Xpl/arcgis/rest/services/"
     path += "ODC_DEV_RESIDENTIALCONSTPERMIT_P/FeatureServer/316"
-    assert served.portal.requests[:2] == [
+    assert served.portal.requests[:3] == [
         f"{path}?f=json",
+        f"{path}/query?where=1=1&returnCountOnly=true&f=json",  # checked at the end
         f"{path}/query?outFields=*&outSR=4326&returnGeometry=true&f=geojson&where=1=1"
         "&orderByFields=OBJECTID ASC&resultRecordCount=5&resultOffset=0",
     ]
@@ -229,6 +225,15 @@ def test_a_range_cut_short_continues_after_the_last_id_received() -> None:
     assert paginator.params() == {"where": "(1=1) AND OBJECTID >= 10 AND OBJECTID <= 10"}
     paginator.update([])  # id 10 was deleted since the ids query: the walk still ends
     assert (paginator.token, paginator.has_more) == (10, False)
+
+
+def test_a_range_walk_that_misses_many_listed_ids_is_incomplete() -> None:
+    paginator = ObjectIdRangePaginator(
+        [1, 2, 3, 4, 5, 6], 3, oid_field="OID", where="1=1", after=None
+    )
+    paginator.update([{"OID": 1}])
+    with pytest.raises(IncompleteReadError, match="read 2 of the 6 records"):
+        paginator.update([{"OID": 4}])
 
 
 def test_a_server_ignoring_the_range_is_a_loop() -> None:

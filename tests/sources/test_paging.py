@@ -6,8 +6,14 @@ from collections.abc import Sequence
 
 import pytest
 
-from permitdb.errors import FatalSourceError
-from permitdb.sources.paging import OffsetPaginator, PageParams, Paginator, resume_position
+from permitdb.errors import FatalSourceError, IncompleteReadError
+from permitdb.sources.paging import (
+    OffsetPaginator,
+    PageParams,
+    Paginator,
+    UnprovenPageError,
+    resume_position,
+)
 
 
 def walk(paginator: OffsetPaginator, page_lengths: Sequence[int]) -> list[PageParams]:
@@ -21,7 +27,7 @@ def walk(paginator: OffsetPaginator, page_lengths: Sequence[int]) -> list[PagePa
 
 
 def test_offset_pages_advance_by_records_received_and_stop_on_a_short_page() -> None:
-    paginator = OffsetPaginator(5)
+    paginator = OffsetPaginator(5, expected=12)
     asked = walk(paginator, [5, 5, 2])
     assert asked == [
         {"$limit": 5, "$offset": 0},
@@ -32,11 +38,54 @@ def test_offset_pages_advance_by_records_received_and_stop_on_a_short_page() -> 
     assert paginator.token == 12  # just past the end: a resume point that skips everything
 
 
-def test_an_empty_page_stops_without_moving_the_token() -> None:
-    paginator = OffsetPaginator(5, offset=10)
-    walk(paginator, [0])
+def test_without_a_count_a_short_page_is_confirmed_by_an_empty_one() -> None:
+    paginator = OffsetPaginator(5)
+    asked = walk(paginator, [5, 2, 0])
+    assert asked[-1] == {"$limit": 2, "$offset": 7}
     assert not paginator.has_more
-    assert paginator.token == 10
+    assert paginator.token == 7
+
+
+def test_a_silent_cap_short_of_the_count_pages_on_at_the_real_size() -> None:
+    # The portal returns 4 of the 10 asked for, says nothing, and counts 14 records.
+    paginator = OffsetPaginator(10, expected=14)
+    asked = walk(paginator, [4, 4, 4, 2])
+    assert asked == [{"$limit": n, "$offset": o} for n, o in ((10, 0), (4, 4), (4, 8), (4, 12))]
+    assert (paginator.token, paginator.has_more) == (14, False)
+
+
+def test_the_same_page_again_or_an_empty_page_short_of_the_count_is_not_trusted() -> None:
+    paginator = OffsetPaginator(3, expected=9)
+    paginator.vet([{"n": 1}, {"n": 2}, {"n": 3}])
+    paginator.update([{"n": 1}, {"n": 2}, {"n": 3}])
+    with pytest.raises(UnprovenPageError, match="exactly the records of the page at offset 0"):
+        paginator.vet([{"n": 1}, {"n": 2}, {"n": 3}])
+    with pytest.raises(UnprovenPageError, match="empty page at offset 3 while it counts 9"):
+        paginator.vet([])
+    paginator.vet([{"n": 4}, {"n": 5}, {"n": 6}])  # the real next page
+
+
+def test_an_empty_page_within_the_deletion_allowance_ends_the_walk() -> None:
+    paginator = OffsetPaginator(50, expected=200)
+    walk(paginator, [50, 50, 50, 48])
+    paginator.vet([])  # 198 of 200: two records deleted during the sync (1% is allowed)
+    paginator.update([])
+    assert (paginator.token, paginator.has_more) == (198, False)
+
+
+def test_a_walk_ending_far_short_of_the_count_is_incomplete() -> None:
+    paginator = OffsetPaginator(50, expected=250)
+    walk(paginator, [50, 50])
+    with pytest.raises(IncompleteReadError, match="read 100 of the 250 records"):
+        paginator.update([], more=False)
+
+
+def test_a_walk_past_the_count_and_its_margin_is_incomplete() -> None:
+    # Count 20, margin 10% + 3 pages of 5: reading past offset 37 is not paging as asked.
+    paginator = OffsetPaginator(5, expected=20)
+    walk(paginator, [5] * 7)
+    with pytest.raises(IncompleteReadError, match="more than the 20 the portal counts"):
+        paginator.update([{"n": n} for n in range(5)])
 
 
 def test_the_portals_more_flag_overrides_the_short_page_rule() -> None:

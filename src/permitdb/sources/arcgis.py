@@ -8,74 +8,31 @@ the server cut an answer short. Geometry is requested in WGS84 (``outSR=4326``) 
 layer answers in Esri JSON, converted to GeoJSON.
 
 ArcGIS reports most failures as HTTP 200 with ``{"error": {"code", "message", "details"}}``,
-so every body is checked, not just the status.
+so every body is checked, not just the status (``arcgis_answers`` reads the answers).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
-from permitdb.errors import FatalSourceError, RetriableSourceError
-from permitdb.sources.base import GEOMETRY_KEY, Page, RawRecord, ResumeToken, source_config
-from permitdb.sources.geometry import esri_to_geojson
+from permitdb.errors import FatalSourceError
+from permitdb.sources.arcgis_answers import Layer, feature_records, raise_for_esri_error
+from permitdb.sources.base import Page, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
-from permitdb.sources.paging import OffsetPaginator, PageParams, Paginator
+from permitdb.sources.paging import (
+    CountMemo,
+    OffsetPaginator,
+    PageParams,
+    Paginator,
+    check_read_all,
+)
 
-# Servers before 10.1 leave maxRecordCount out of the layer description; 1000 was their limit.
-DEFAULT_MAX_RECORD_COUNT: Final = 1000
-RETRIABLE_CODES: Final = frozenset({500, 503, 504})
-FATAL_ADVICE: Final[dict[object, str]] = {
-    400: "The server rejected the query: check where, out_fields and the cursor field in the "
-    "catalog entry against the fields listed at {layer}?f=json.",
-    403: "The server refused access: permitdb reads public layers only; find the public copy "
-    "of this layer on the publisher's open-data site and fix layer_url.",
-    404: "The layer does not exist: open {layer} in a browser, find the layer's current "
-    "address in the service directory and fix layer_url.",
-    498: "The access token is invalid or expired: this layer is not public; find the public "
-    "copy of the layer on the publisher's open-data site and fix layer_url.",
-    499: "The layer requires a token (it is not public): find the public copy of the layer on "
-    "the publisher's open-data site and fix layer_url.",
-}
 TIMESTAMP_CURSORS: Final = frozenset({"epoch_ms", "date", "datetime"})
-
-
-@dataclass(frozen=True, slots=True)
-class Layer:
-    """What the layer description says about how to page it."""
-
-    oid_field: str
-    max_record_count: int
-    supports_pagination: bool
-    supports_geojson: bool
-
-    @classmethod
-    def from_description(cls, doc: Mapping[str, Any], layer_url: str) -> Layer:
-        fields = doc.get("fields") or []
-        oid = doc.get("objectIdField") or next(
-            (f.get("name") for f in fields if f.get("type") == "esriFieldTypeOID"), None
-        )
-        if not isinstance(oid, str):
-            raise FatalSourceError(
-                f"{layer_url}?f=json names no object-id field, so its rows cannot be paged "
-                "reliably. Point layer_url at the feature layer itself (not a table view or "
-                "a group layer) in the catalog entry."
-            )
-        advanced = doc.get("advancedQueryCapabilities") or {}
-        return cls(
-            oid_field=oid,
-            max_record_count=int(doc.get("maxRecordCount") or DEFAULT_MAX_RECORD_COUNT),
-            supports_pagination=bool(
-                advanced.get("supportsPagination", doc.get("supportsPagination", False))
-            ),
-            # Absent on old servers: trust the catalog's format then.
-            supports_geojson="geojson" in str(doc.get("supportedQueryFormats", "geojson")).lower(),
-        )
 
 
 class ObjectIdRangePaginator(Paginator[int | None]):
@@ -94,6 +51,8 @@ class ObjectIdRangePaginator(Paginator[int | None]):
         self._oid_field = oid_field
         self._where = where
         self._finished = not self._pending()
+        self._wanted = len(ids) - (0 if after is None else bisect_right(ids, after))
+        self._read = 0
 
     def _pending(self) -> Sequence[int]:
         start = 0 if self.token is None else bisect_right(self._ids, self.token)
@@ -118,6 +77,9 @@ class ObjectIdRangePaginator(Paginator[int | None]):
             )
         self._token = following
         self._finished = not self._pending()
+        self._read += len(records)
+        if self._finished:
+            check_read_all(self._read, self._wanted, "object ids listed by returnIdsOnly")
 
 
 class ArcGISSource:
@@ -129,6 +91,7 @@ class ArcGISSource:
         self._client = client
         self._layer_url = self._config.layer_url
         self._query_url = f"{self._layer_url}/query"
+        self._counts = CountMemo(self._count, entry.slug)
 
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None
@@ -152,6 +115,7 @@ class ArcGISSource:
                 offset=offset,
                 limit_param="resultRecordCount",
                 offset_param="resultOffset",
+                expected=self._counts.expected(since),
             )
             query = base | {"where": where, "orderByFields": f"{layer.oid_field} ASC"}
             resume_key = "offset"
@@ -159,7 +123,11 @@ class ArcGISSource:
             paginator = self._range_paginator(where, layer, page_size, resume)
             query, resume_key = base, "after_oid"
         while paginator.has_more:
-            answer = self._get(self._query_url, query | paginator.params())
+            answer = self._get(
+                self._query_url,
+                query | paginator.params(),
+                check=lambda answer: _vet(paginator, answer),
+            )
             records, exceeded = feature_records(answer)
             # GeoJSON answers often leave exceededTransferLimit out: then a full page means more.
             paginator.update(records, more=True if exceeded else None)
@@ -167,6 +135,9 @@ class ArcGISSource:
                 yield Page(records=records, resume={resume_key: paginator.token})
 
     def count(self, *, since: str | None = None) -> int | None:
+        return self._counts.count(since)
+
+    def _count(self, since: str | None) -> int | None:
         answer = self._get(
             self._query_url, {"where": self._where(since), "returnCountOnly": "true", "f": "json"}
         )
@@ -182,8 +153,17 @@ class ArcGISSource:
         self, where: str, layer: Layer, page_size: int, resume: ResumeToken | None
     ) -> ObjectIdRangePaginator:
         answer = self._get(self._query_url, {"where": where, "returnIdsOnly": "true", "f": "json"})
-        # Old servers spell ids as floats (6.4579816E7); null means no rows match.
-        ids = sorted(int(value) for value in answer.get("objectIds") or [])
+        listed = answer.get("objectIds") or []  # null means no rows match
+        if not isinstance(listed, list) or not all(
+            isinstance(value, int | float) and not isinstance(value, bool) for value in listed
+        ):
+            raise FatalSourceError(
+                f"{self._query_url}: returnIdsOnly answered {listed!r:.200}, not a list of "
+                "object ids. The layer cannot be paged by object id: report it to its "
+                "publisher, or find another copy of the layer and fix layer_url."
+            )
+        # Old servers spell ids as floats (6.4579816E7).
+        ids = sorted(int(value) for value in listed)
         return ObjectIdRangePaginator(
             ids,
             page_size,
@@ -192,14 +172,27 @@ class ArcGISSource:
             after=_resume_value(resume, "after_oid"),
         )
 
-    def _get(self, url: str, params: Mapping[str, str | int]) -> dict[str, Any]:
-        answer = self._client.get_json(url, params)
-        if not isinstance(answer, dict):
-            raise FatalSourceError(
-                f"{url}: expected a JSON object, got {type(answer).__name__}. Check that "
-                "layer_url in the catalog entry ends in /MapServer/<n> or /FeatureServer/<n>."
-            )
-        raise_for_esri_error(answer, self._layer_url)
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, str | int],
+        *,
+        check: Callable[[dict[str, Any]], None] | None = None,
+    ) -> dict[str, Any]:
+        """GET an ArcGIS answer; an HTTP-200 error body is checked inside the client's retry
+        loop, so a retriable one (code 500, 503, 504) is retried like an HTTP 503."""
+
+        def answer_checked(answer: Any) -> None:
+            if not isinstance(answer, dict):
+                raise FatalSourceError(
+                    f"{url}: expected a JSON object, got {type(answer).__name__}. Check that "
+                    "layer_url in the catalog entry ends in /MapServer/<n> or /FeatureServer/<n>."
+                )
+            raise_for_esri_error(answer, self._layer_url)
+            if check is not None:
+                check(answer)
+
+        answer: dict[str, Any] = self._client.get_json(url, params, check=answer_checked)
         return answer
 
     def _out_fields(self, oid_field: str) -> str:
@@ -219,23 +212,6 @@ class ArcGISSource:
             )
         literal = where_literal(since, cursor.kind)
         return f"({self._config.where}) AND {cursor.field} >= {literal}"
-
-
-def raise_for_esri_error(answer: Mapping[str, Any], layer_url: str) -> None:
-    """Raise the error an HTTP-200 ``{"error": {...}}`` body stands for; do nothing otherwise."""
-    error = answer.get("error")
-    if not isinstance(error, dict):
-        return
-    code = error.get("code")
-    details = "; ".join(str(detail) for detail in error.get("details") or [] if detail)
-    said = f"{layer_url}: ArcGIS error {code}: {error.get('message') or 'no message'}"
-    said += f" ({details})" if details else ""
-    if code in RETRIABLE_CODES:
-        raise RetriableSourceError(
-            f"{said}. The server is overloaded or timed out: run the sync again later."
-        )
-    advice = FATAL_ADVICE.get(code, FATAL_ADVICE[400])
-    raise FatalSourceError(f"{said}. {advice.format(layer=layer_url)}")
 
 
 def where_literal(value: str, kind: str) -> str:
@@ -272,26 +248,9 @@ def _utc(value: str) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def feature_records(answer: Mapping[str, Any]) -> tuple[list[RawRecord], bool]:
-    """The raw records of a query answer (GeoJSON or Esri JSON), and exceededTransferLimit."""
-    features = answer.get("features")
-    if not isinstance(features, list):
-        raise FatalSourceError(
-            f"a query answered {answer!r:.200} without features. Check that layer_url in the "
-            "catalog entry is a feature layer and that out_fields names existing fields."
-        )
-    geojson = answer.get("type") == "FeatureCollection"
-    records = []
-    for feature in features:
-        record = dict(feature.get("properties" if geojson else "attributes") or {})
-        geometry = feature.get("geometry")
-        geometry = geometry if geojson else esri_to_geojson(geometry)
-        if geometry:
-            record[GEOMETRY_KEY] = geometry
-        records.append(record)
-    flags = (answer.get("properties") or {}) if geojson else {}
-    exceeded = answer.get("exceededTransferLimit") or flags.get("exceededTransferLimit")
-    return records, bool(exceeded)
+def _vet(paginator: OffsetPaginator | ObjectIdRangePaginator, answer: Mapping[str, Any]) -> None:
+    records, exceeded = feature_records(answer)
+    paginator.vet(records, more=exceeded)
 
 
 def _object_id(record: object, oid_field: str) -> int:

@@ -2,8 +2,9 @@
 
 A full sync pages ``datastore_search`` (``limit``/``offset``, a stable ``sort`` ending in the
 row id ``_id``) and follows the ``_links.next`` link CKAN returns, relative to the portal's
-base URL. CKAN sends that link even on the last page, so the walk ends on an empty or short
-page or once ``total`` rows are read. ``datastore_search`` cannot filter by a range, so an
+base URL, with the walk's own offset and limit. CKAN sends that link even on the last page,
+so the walk ends on an empty page, or a short one once ``total`` rows are read (``total`` is
+the count the walk is checked against). ``datastore_search`` cannot filter by a range, so an
 incremental sync (and ``use_sql: true``) pages ``datastore_search_sql`` with
 ``SELECT * FROM "<resource>" WHERE "<cursor>" >= '<since>' ORDER BY ... LIMIT n OFFSET m``.
 
@@ -22,7 +23,7 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError
 from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
-from permitdb.sources.paging import OffsetPaginator, resume_position
+from permitdb.sources.paging import CountMemo, OffsetPaginator, resume_position
 from permitdb.sources.sql import since_clause, sql_identifier
 
 ROW_ID: Final = "_id"
@@ -49,6 +50,7 @@ class CKANSource:
         self._search_url = f"{self._base}/api/3/action/datastore_search"
         self._sql_url = f"{self._base}/api/3/action/datastore_search_sql"
         self._sort = _sort_terms(self._config.sort)
+        self._counts = CountMemo(self._count, entry.slug)
 
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None
@@ -59,6 +61,9 @@ class CKANSource:
         return self._search_pages(offset)
 
     def count(self, *, since: str | None = None) -> int | None:
+        return self._counts.count(since)
+
+    def _count(self, since: str | None) -> int | None:
         if since is None:
             query: dict[str, str | int] = {"resource_id": self._config.resource_id, "limit": 0}
             total = self._get(self._search_url, query).get("total")
@@ -76,19 +81,28 @@ class CKANSource:
 
     def _search_pages(self, offset: int) -> Iterator[Page]:
         paginator = OffsetPaginator(
-            self._entry.page_size, offset=offset, limit_param="limit", offset_param="offset"
+            self._entry.page_size,
+            offset=offset,
+            limit_param="limit",
+            offset_param="offset",
+            expected=self._counts.remembered(None),
         )
         sort = ", ".join(f"{name} {direction.lower()}" for name, direction in self._sort)
         url = self._search_url
         query: dict[str, str | int] = {"resource_id": self._config.resource_id, "sort": sort}
         query |= paginator.params()
         followed: set[str] = set()
+
+        def vetted(answer: Any) -> None:
+            result = ckan_result(answer, url)
+            # Every datastore_search answer carries the count: ``total``.
+            paginator.expect(result.get("total"))
+            paginator.vet(_records(result, url))
+
         while paginator.has_more:
-            result = self._get(url, query)
+            result = ckan_result(self._client.get_json(url, query, check=vetted), url)
             records = _records(result, url)
-            total = result.get("total")
-            more = paginator.token + len(records) < total if isinstance(total, int) else None
-            paginator.update(records, more=more)
+            paginator.update(records)
             if records:
                 yield Page(records=records, resume={"offset": paginator.token})
             link = (result.get("_links") or {}).get("next")
@@ -101,17 +115,28 @@ class CKANSource:
                     )
                 followed.add(link)
                 # Sent as params: the client's params replace any query already in the URL.
+                # The offset and limit are the walk's own: after a silently capped page,
+                # CKAN's link would skip the rows it did not send.
                 target = urlsplit(f"{self._base}{link}")
-                url, query = target._replace(query="").geturl(), dict(parse_qsl(target.query))
+                url = target._replace(query="").geturl()
+                query = {**dict(parse_qsl(target.query)), **paginator.params()}
 
     def _sql_pages(self, since: str | None, offset: int) -> Iterator[Page]:
-        paginator = OffsetPaginator(self._entry.page_size, offset=offset)
+        paginator = OffsetPaginator(
+            self._entry.page_size, offset=offset, expected=self._counts.expected(since)
+        )
         order = ", ".join(f"{sql_identifier(name)} {direction}" for name, direction in self._sort)
         table = sql_identifier(self._config.resource_id)
         select = f"SELECT * FROM {table}{since_clause(self._entry, since)}"  # noqa: S608 - quoted names, literals
+        url = self._sql_url
         while paginator.has_more:
             sql = f"{select} ORDER BY {order} LIMIT {paginator.page_size} OFFSET {paginator.token}"
-            records = _records(self._get(self._sql_url, {"sql": sql}), self._sql_url)
+            answer = self._client.get_json(
+                url,
+                {"sql": sql},
+                check=lambda answer: paginator.vet(_records(ckan_result(answer, url), url)),
+            )
+            records = _records(ckan_result(answer, url), url)
             paginator.update(records)
             if records:
                 yield Page(records=records, resume={"offset": paginator.token})
@@ -147,6 +172,12 @@ def _records(result: Mapping[str, Any], url: str) -> list[RawRecord]:
     records = result.get("records")
     if not isinstance(records, list):
         raise FatalSourceError(f"{url}: the CKAN result has no records list. {DEFAULT_ADVICE}")
+    if not all(isinstance(record, dict) for record in records):
+        raise FatalSourceError(
+            f"{url}: the CKAN result's records are not all objects (records_format is not "
+            "'objects'). The portal sent a malformed answer: rerun the sync later; if it "
+            "persists, report it to the portal."
+        )
     return records
 
 

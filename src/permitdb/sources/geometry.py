@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import Any
 
+from permitdb.errors import FatalSourceError
+
 Position = list[float]
 Ring = list[Position]
 
@@ -111,3 +113,17 @@ def _contains(ring: Sequence[Sequence[float]], point: Sequence[float]) -> bool:
         if (a[1] > y) != (b[1] > y) and x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]:
             inside = not inside
     return inside
+
+
+def feature_parts(feature: object, member: str, answered: str) -> tuple[dict[str, Any], Any]:
+    """A GeoJSON or Esri JSON feature's ``member`` (``properties`` or ``attributes``, a copy)
+    and its geometry as sent. Any other shape (``null``, a list) is a malformed answer: a
+    ``FatalSourceError`` saying so, where ``answered`` names what answered it."""
+    values = feature.get(member) if isinstance(feature, dict) else None
+    if not isinstance(feature, dict) or not isinstance(values, dict | None):
+        raise FatalSourceError(
+            f"{answered} a feature {feature!r:.200}, not an object with {member}: the portal "
+            "sent a malformed answer. Rerun the sync later; if it persists, report it to the "
+            "dataset's publisher."
+        )
+    return dict(values or {}), feature.get("geometry")

@@ -91,21 +91,30 @@ class HttpClient:
         self._client.close()
 
     def get_json(
-        self, url: str, params: Params | None = None, headers: Mapping[str, str] | None = None
+        self,
+        url: str,
+        params: Params | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        check: Callable[[Any], None] | None = None,
     ) -> Any:
-        """GET ``url`` and parse the body as JSON."""
-        response, shown = self._send(url, params, headers, stream=False)
-        content = response.content.removeprefix(codecs.BOM_UTF8)
-        try:
-            return orjson.loads(content)
-        except orjson.JSONDecodeError:
-            excerpt = content[:BODY_EXCERPT_CHARS].decode("utf-8", "replace")
-            raise FatalSourceError(
-                f"{shown} answered with content that is not JSON "
-                f"(Content-Type {response.headers.get('content-type', 'unknown')!r}, "
-                f"starting {excerpt!r}). The URL likely points at a web page rather than the "
-                "portal's API: check the endpoint in the catalog entry."
-            ) from None
+        """GET ``url`` and parse the body as JSON.
+
+        ``check`` inspects each parsed answer inside the retry loop: a ``RetriableSourceError``
+        it raises (an ArcGIS HTTP-200 ``{"error": {"code": 500}}``, a page that cannot be
+        trusted) is retried with the same backoff as an HTTP 503 and, on the last try, raised
+        as it is; any other error it raises ends the request at once.
+        """
+        answers: list[Any] = []
+
+        def accept(response: httpx.Response, shown: str) -> None:
+            answer = _parse_json(response, shown)
+            if check is not None:
+                check(answer)
+            answers.append(answer)
+
+        self._send(url, params, headers, stream=False, accept=accept)
+        return answers[-1]
 
     def stream_lines(
         self,
@@ -154,6 +163,7 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         *,
         stream: bool,
+        accept: Callable[[httpx.Response, str], None] | None = None,
     ) -> tuple[httpx.Response, str]:
         """GET with retries: a 2xx response and the redacted URL to show, or a classified error.
 
@@ -175,7 +185,15 @@ class HttpClient:
             )
             outcome = self._attempt(request, stream=stream, shown=shown)
             if isinstance(outcome, httpx.Response):
-                return outcome, shown
+                try:
+                    if accept is not None:
+                        accept(outcome, shown)
+                except RetriableSourceError as refused:
+                    if attempt == tries:
+                        raise
+                    outcome = _Failure(str(refused), refused.retry_after)
+                else:
+                    return outcome, shown
             if attempt == tries:
                 raise RetriableSourceError(
                     f"{shown}: still failing after {tries} tries (last: {outcome.problem}). The "
@@ -232,6 +250,20 @@ class HttpClient:
             return min(retry_after, ceiling)
         window = min(ceiling, self._settings.http_backoff_base_s * 2 ** (attempt - 1))
         return random.uniform(0, window)  # noqa: S311 - jitter spreads retries, not a secret
+
+
+def _parse_json(response: httpx.Response, shown: str) -> Any:
+    content = response.content.removeprefix(codecs.BOM_UTF8)
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        excerpt = content[:BODY_EXCERPT_CHARS].decode("utf-8", "replace")
+        raise FatalSourceError(
+            f"{shown} answered with content that is not JSON "
+            f"(Content-Type {response.headers.get('content-type', 'unknown')!r}, "
+            f"starting {excerpt!r}). The URL likely points at a web page rather than the "
+            "portal's API: check the endpoint in the catalog entry."
+        ) from None
 
 
 def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -21,7 +21,7 @@ from permitdb.errors import FatalSourceError
 from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.files import csv_records, row_pages
 from permitdb.sources.http import HttpClient
-from permitdb.sources.paging import OffsetPaginator, resume_position
+from permitdb.sources.paging import CountMemo, OffsetPaginator, resume_position
 
 log = logging.getLogger("permitdb.sources")
 
@@ -41,6 +41,7 @@ class SocrataSource:
         domain, dataset_id = self._config.domain, self._config.dataset_id
         self._resource_url = f"https://{domain}/resource/{dataset_id}.json"
         self._export_url = f"https://{domain}/api/views/{dataset_id}/rows.csv"
+        self._counts = CountMemo(self._count, entry.slug)
 
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None
@@ -53,6 +54,9 @@ class SocrataSource:
         return self._soda_pages(since, resume)
 
     def count(self, *, since: str | None = None) -> int | None:
+        return self._counts.count(since)
+
+    def _count(self, since: str | None) -> int | None:
         if self._config.api == "export":
             return None
         params = {"$select": "count(*)", **self._filter(since)}
@@ -66,14 +70,21 @@ class SocrataSource:
             return None
 
     def _soda_pages(self, since: str | None, resume: ResumeToken | None) -> Iterator[Page]:
-        paginator = OffsetPaginator(self._entry.page_size, offset=resume_position(resume, "offset"))
+        offset = resume_position(resume, "offset")
+        paginator = OffsetPaginator(
+            self._entry.page_size, offset=offset, expected=self._counts.expected(since)
+        )
         query: dict[str, str | int] = {"$order": self._order(), **self._filter(since)}
         if self._config.select:
             query["$select"] = self._config.select
         while paginator.has_more:
-            records = self._records(
-                self._client.get_json(self._resource_url, query | paginator.params(), self._headers)
+            answer = self._client.get_json(
+                self._resource_url,
+                query | paginator.params(),
+                self._headers,
+                check=lambda answer: paginator.vet(self._records(answer)),
             )
+            records = self._records(answer)
             paginator.update(records)
             if records:
                 yield Page(records=records, resume={"offset": paginator.token})
@@ -119,9 +130,16 @@ class SocrataSource:
         return f"{cursor.field} >= {since}"
 
     def _records(self, answer: Any) -> list[RawRecord]:
-        if not isinstance(answer, list) or not all(isinstance(row, dict) for row in answer):
+        if not isinstance(answer, list):
             raise FatalSourceError(
                 f"{self._resource_url}: expected a JSON array of records, got "
                 f"{type(answer).__name__}. Check domain and dataset_id in the catalog entry."
+            )
+        if not all(isinstance(row, dict) for row in answer):
+            odd = next(row for row in answer if not isinstance(row, dict))
+            raise FatalSourceError(
+                f"{self._resource_url}: expected a JSON array of records, got one holding "
+                f"{odd!r:.100}: the portal sent a malformed answer. Rerun the sync later; if it "
+                "persists, report it to the portal."
             )
         return answer

@@ -3,7 +3,8 @@
 URLs look like ``http://127.0.0.1:PORT/{host}/{path}``: ``origin_map`` sends ``https://{host}``
 of every catalog entry there, so the real connectors, HTTP client and paging run unchanged.
 Each platform's ``replay_*`` module answers that platform's paging parameters from the
-recording. ``fail_next`` injects failures to test retries; ``requests`` lists what was asked.
+recording. ``fail_next`` injects failures to test retries; ``intercept`` lets a dataset's
+answers misbehave in subtler ways (``testing/faults.py``); ``requests`` lists what was asked.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class ReplayResponse:
 
 # (entry, recordings_dir, request) -> the answer, or None when the request is not for this entry.
 ReplayHandler = Callable[[CatalogEntry, Path, ReplayRequest], ReplayResponse | None]
+# The recording's own answer to a request (None: not this entry's).
+Serve = Callable[[ReplayRequest], ReplayResponse | None]
+# (entry, request, serve) -> the answer a misbehaving portal gives instead.
+Interceptor = Callable[[CatalogEntry, ReplayRequest, Serve], ReplayResponse | None]
 
 
 @functools.cache
@@ -139,6 +144,7 @@ class ReplayPortal:
                 self._by_host[host].append(entry)
         self._lock = threading.Lock()
         self._faults = _Faults()
+        self._interceptors: dict[str, Interceptor] = {}
         self._requests: list[str] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -191,6 +197,23 @@ class ReplayPortal:
         with self._lock:
             self._faults = _Faults(count, status, retry_after)
 
+    def intercept(self, slug: str, interceptor: Interceptor) -> None:
+        """Answer the dataset ``slug``'s requests through ``interceptor`` from now on."""
+        with self._lock:
+            self._interceptors[slug] = interceptor
+
+    def _served(
+        self, entries: Sequence[CatalogEntry], request: ReplayRequest, serve: Serve
+    ) -> ReplayResponse | None:
+        with self._lock:
+            intercepted = [
+                (e, self._interceptors[e.slug]) for e in entries if e.slug in self._interceptors
+            ]
+        if not intercepted:
+            return serve(request)
+        entry, interceptor = intercepted[0]
+        return interceptor(entry, request, serve)
+
     def answer(self, raw_path: str) -> ReplayResponse:
         """The response to a GET of ``raw_path`` (path and query, as received)."""
         parts = urlsplit(raw_path)
@@ -214,13 +237,15 @@ class ReplayPortal:
         if shared:  # entries may share one upstream file: its handler sees them all at once
             from permitdb.testing import replay_files
 
-            served = replay_files.handle_shared(shared, self._recordings_dir, request)
+            serve_file = functools.partial(replay_files.handle_shared, shared, self._recordings_dir)
+            served = self._served(shared, request, serve_file)
             if served is not None:
                 return served
         handlers = replay_handlers()
         for entry in (e for e in entries if e.source.platform != "file"):
+            serve = functools.partial(handlers[entry.source.platform], entry, self._recordings_dir)
             try:
-                response = handlers[entry.source.platform](entry, self._recordings_dir, request)
+                response = self._served([entry], request, serve)
             except Exception as exc:  # a replay bug answers 500, as a broken portal would
                 log.exception("replay handler for %s failed on %s", entry.slug, raw_path)
                 return json_response(500, {"error": True, "message": f"replay handler: {exc}"})

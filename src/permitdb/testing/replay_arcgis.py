@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
-from permitdb.sources.arcgis import DEFAULT_MAX_RECORD_COUNT
+from permitdb.sources.arcgis_answers import DEFAULT_MAX_RECORD_COUNT
 from permitdb.sources.geometry import esri_to_geojson, geojson_to_esri
 from permitdb.testing.portal import ReplayRequest, ReplayResponse, json_response
 from permitdb.testing.recordings import load_document, recorded_features
