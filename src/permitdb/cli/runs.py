@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from permitdb.cli.console import console, engine
+from permitdb.cli.console import console, engine, settings
+from permitdb.sources.redaction import configured_secrets, redact_secrets
 from permitdb.store.ingest_state import list_quarantine, list_runs
 
 DatasetOption = Annotated[
@@ -23,11 +24,15 @@ def _when(value: datetime | None) -> str:
 
 def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
     """Recent ingest runs: status, mode, counts, cursor, error."""
-    with engine().connect() as conn:
+    db = engine()
+    with db.connect() as conn:
         rows = list_runs(conn, dataset=dataset, limit=limit)
+    db.dispose()  # a pooled PostgreSQL connection would outlive the command otherwise
     table = Table("run", "dataset", "started", "status", "mode", "fetched", "inserted")
     for column in ("updated", "unchanged", "rejected", "skipped", "duplicates", "error"):
         table.add_column(column)
+    # Errors are redacted when stored; this covers rows an older version stored.
+    secrets = configured_secrets(settings())
     for row in rows:
         table.add_row(
             str(row.id),
@@ -42,7 +47,7 @@ def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
             str(row.rejected),
             str(row.skipped),
             str(row.duplicates),
-            row.error or "",
+            redact_secrets(row.error or "", secrets),
         )
     console.print(table)
 
