@@ -16,7 +16,13 @@ from replaying import RECORDINGS, StartReplay
 from permitdb.errors import FatalSourceError, RetriableSourceError
 from permitdb.settings import Settings
 from permitdb.sources.http import HttpClient, _retry_after
-from permitdb.sources.redaction import REDACTED, redact_headers, redact_text, redact_url
+from permitdb.sources.redaction import (
+    REDACTED,
+    redact_headers,
+    redact_secrets,
+    redact_url,
+    request_secrets,
+)
 from permitdb.testing import entry_for
 
 AUSTIN = entry_for(
@@ -187,9 +193,10 @@ def test_redact_headers_hides_credentials_whatever_their_case() -> None:
 
 def test_redact_text_removes_the_secrets_a_request_carried() -> None:
     body = "bad query $$app_token=abc123 sent by Bearer xyz with $limit=5"
-    redacted = redact_text(
-        body, "https://x.gov/r.json?$$app_token=abc123&$limit=5", {"Authorization": "Bearer xyz"}
+    secrets = request_secrets(
+        "https://x.gov/r.json?$$app_token=abc123&$limit=5", {"Authorization": "Bearer xyz"}
     )
+    redacted = redact_secrets(body, secrets)
     assert redacted == "bad query $$app_token=REDACTED sent by REDACTED with $limit=5"
 
 

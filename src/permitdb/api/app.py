@@ -15,6 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from permitdb import __version__
 from permitdb.api.handlers import install_error_handlers
+from permitdb.api.limits import request_limits
 from permitdb.api.middleware import RequestContext
 from permitdb.api.openapi import install_openapi, operation_id
 from permitdb.api.params.strict import reject_unknown_parameters
@@ -107,8 +108,10 @@ def create_app(
     )
     install_error_handlers(app)
     # The middleware added last runs first: RequestContext stays outermost, so its timing
-    # covers compression, and a crash inside gzip still leaves as the error envelope.
+    # covers compression, and a crash inside gzip still leaves as the error envelope; an
+    # oversized request is refused before anything else reads it.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
+    app.add_middleware(request_limits)
     app.add_middleware(RequestContext)
     # jurisdiction_requests before jurisdictions, permit_numbers before permits: a fixed path
     # segment would otherwise be read as a slug or a permit id

@@ -7,6 +7,11 @@ detectable; the scope says which
 listing the cursor belongs to (a hash of the query's filters, the sort among them for permits;
 the permit whose history it pages), catching a cursor replayed elsewhere, which would silently
 skip or repeat rows. Both cases are a 400 ``invalid_cursor`` telling the caller to start over.
+
+A valid tag proves only that someone holding the secret signed the cursor, and the secret may
+be the published development default: every value is parsed as untrusted text (its type, its
+range, no control characters), so a forged cursor is a 400 too, never a crash or a query the
+database refuses.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ import dataclasses
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
-from datetime import date, datetime
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 from permitdb.api.errors import InvalidCursor
 from permitdb.settings import SigningSecrets
@@ -28,8 +34,17 @@ from permitdb.store.jurisdiction_requests import RequestKeyset
 from permitdb.store.permit_changes import ChangeKeyset
 from permitdb.store.permits import PermitQuery
 from permitdb.store.sorts import SORTS, PermitKeyset, PermitSort, SortValue
+from permitdb.store.tables import Money
 
 _TAG_LENGTH = 16
+# Real cursors are under 200 characters; a longer one is not ours, and need not be decoded.
+MAX_CURSOR_LENGTH: Final = 1000
+# The largest id either engine's BIGINT holds, and the bound of a stored amount of money: a
+# keyset value beyond either was never stored, and PostgreSQL would refuse to compare it.
+_MAX_ID: Final = 2**63 - 1
+_MONEY_BOUND: Final = Decimal(10) ** (cast(int, Money.precision) - cast(int, Money.scale))
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+T = TypeVar("T")
 # Not filters: the page size may change between pages, and a cursor continues past an offset.
 _PAGING: Final = frozenset({"limit", "offset"})
 Fields = list[str | None]
@@ -63,15 +78,53 @@ def sign(position: Fields, scope: str, secret: SigningSecrets) -> str:
 
 
 def _fields(cursor: str, size: int | None) -> list[Any]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursor()
     try:
         fields: Any = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError) as exc:
+    except (binascii.Error, ValueError, RecursionError) as exc:  # "[[[[…" nests too deep
         raise InvalidCursor() from exc
     shaped = isinstance(fields, list) and len(fields) > 2
     shaped = shaped and (size is None or len(fields) == size + 2)
-    if not shaped or not all(isinstance(f, str) or f is None for f in fields):
+    if not shaped or not all(f is None or (isinstance(f, str) and _plain(f)) for f in fields):
         raise InvalidCursor()
     return list(fields)
+
+
+def _plain(text: str) -> bool:
+    """No control character (no value we write holds one; PostgreSQL refuses a NUL)."""
+    return _CONTROL.search(text) is None
+
+
+def _parsed(parse: Callable[[str], T], text: str) -> T:
+    """``parse(text)``, or :class:`InvalidCursor` for text no cursor of ours holds."""
+    try:
+        return parse(text)
+    except (ValueError, ArithmeticError) as exc:  # decimal.InvalidOperation is arithmetic
+        raise InvalidCursor() from exc
+
+
+def _finite_decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite() or abs(value) >= _MONEY_BOUND:
+        raise ValueError("not an amount of money we store")
+    return value
+
+
+def _aware_datetime(text: str) -> datetime:
+    """A time with its offset, as :meth:`datetime.isoformat` wrote it for a stored UTC time."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("no UTC offset")
+    value.astimezone(UTC)  # OverflowError (arithmetic) for a moment outside years 1-9999
+    return value
+
+
+def _row_id(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= _MAX_ID:
+        raise ValueError("outside BIGINT")
+    return value
 
 
 def verify(
@@ -97,7 +150,7 @@ def verify(
 
 
 def _present(values: Fields) -> list[str]:
-    """Values a keyset never leaves empty (the tag proves we wrote them, so this holds)."""
+    """Values a keyset never leaves empty."""
     present = [value for value in values if value is not None]
     if len(present) != len(values):
         raise InvalidCursor()
@@ -115,10 +168,10 @@ def _value(sort: PermitSort, text: str | None) -> SortValue:
     if text is None:
         return None
     if value_type is Decimal:
-        return Decimal(text)
+        return _parsed(_finite_decimal, text)
     if value_type is datetime:
-        return datetime.fromisoformat(text)
-    return date.fromisoformat(text)
+        return _parsed(_aware_datetime, text)
+    return _parsed(date.fromisoformat, text)
 
 
 def encode_cursor(keyset: PermitKeyset, query: PermitQuery, secret: SigningSecrets) -> str:
@@ -129,10 +182,9 @@ def encode_cursor(keyset: PermitKeyset, query: PermitQuery, secret: SigningSecre
 def decode_cursor(cursor: str, query: PermitQuery, secret: SigningSecrets) -> PermitKeyset:
     """The keyset to continue from; :class:`InvalidCursor` when tampered or for other filters."""
     sort, value, permit_id = verify(cursor, 3, filters_hash(query), secret)
-    if sort != query.sort:  # also in the filter hash; checked for a clear type below
+    if sort != query.sort or permit_id is None:  # the sort is in the filter hash too
         raise InvalidCursor()
-    # The tag proves we wrote these values, so they have the shapes encode_cursor gave them.
-    return PermitKeyset(sort=query.sort, value=_value(query.sort, value), id=str(permit_id))
+    return PermitKeyset(sort=query.sort, value=_value(query.sort, value), id=permit_id)
 
 
 def _history_scope(permit_id: str) -> str:
@@ -147,7 +199,9 @@ def decode_history_cursor(cursor: str, permit_id: str, secret: SigningSecrets) -
     scope = _history_scope(permit_id)
     fields = verify(cursor, 2, scope, secret, listing="another permit's history")
     observed_at, change_id = _present(fields)
-    return ChangeKeyset(observed_at=datetime.fromisoformat(observed_at), id=int(change_id))
+    return ChangeKeyset(
+        observed_at=_parsed(_aware_datetime, observed_at), id=_parsed(_row_id, change_id)
+    )
 
 
 _REQUESTS_SCOPE = "jurisdiction-requests"
@@ -160,4 +214,6 @@ def encode_requests_cursor(keyset: RequestKeyset, secret: SigningSecrets) -> str
 def decode_requests_cursor(cursor: str, secret: SigningSecrets) -> RequestKeyset:
     fields = verify(cursor, 2, _REQUESTS_SCOPE, secret, listing="another listing")
     request_count, request_id = _present(fields)
-    return RequestKeyset(request_count=int(request_count), id=int(request_id))
+    return RequestKeyset(
+        request_count=_parsed(_row_id, request_count), id=_parsed(_row_id, request_id)
+    )

@@ -198,6 +198,33 @@ class InvalidCursor(ApiError):
     )
 
 
+class BodyTooLarge(ApiError):
+    status_code = 413
+    code = "body_too_large"
+    default_message = (
+        "The request body is over the server's limit (1 MiB). Simplify the polygon or split "
+        "the list of ids over several requests."
+    )
+
+
+class UrlTooLong(ApiError):
+    status_code = 414
+    code = "url_too_long"
+    default_message = (
+        "The URL is over the server's limit (8 KiB). Send a long search as a JSON body to "
+        "POST /v1/permits/search instead."
+    )
+
+
+class HeadersTooLarge(ApiError):
+    status_code = 431
+    code = "headers_too_large"
+    default_message = (
+        "The request headers are over the server's limit (16 KiB). Send only the API key and "
+        "the usual headers."
+    )
+
+
 class InternalError(ApiError):
     status_code = 500
     code = "internal_error"
@@ -229,6 +256,9 @@ ERROR_CLASSES: tuple[type[ApiError], ...] = (
     UnknownJurisdiction,
     UnknownParameter,
     InvalidCursor,
+    BodyTooLarge,
+    UrlTooLong,
+    HeadersTooLarge,
     InternalError,
     ServiceUnavailable,
 )
@@ -255,7 +285,13 @@ def error_response(
 def error_responses(*classes: type[ApiError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for a route: one entry per status, listing its codes."""
     by_status: dict[int, list[type[ApiError]]] = {}
-    always: tuple[type[ApiError], ...] = (InvalidParameter, UnknownParameter, InternalError)
+    always: tuple[type[ApiError], ...] = (
+        InvalidParameter,
+        UnknownParameter,
+        UrlTooLong,
+        HeadersTooLarge,
+        InternalError,
+    )
     for cls in (*classes, *always):
         if cls not in by_status.setdefault(cls.status_code, []):
             by_status[cls.status_code].append(cls)

@@ -4,7 +4,8 @@ FastAPI documents each route's models, parameters and error responses. The respo
 come from ``RequestContext`` and the auth dependencies, not from the routes, so they are added
 here to every response of every operation, routes added later included: a client (or
 schemathesis) can rely on ``X-Request-Id`` being there because the document says so. Likewise
-every free-text parameter gets the pattern that says what ``params.strict`` refuses (a NUL).
+every free-text parameter gets the pattern that says what ``params.strict`` refuses (a NUL or
+another control character).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from typing import Any, Final
 from fastapi import FastAPI
 from fastapi.openapi.models import Example
 from fastapi.routing import APIRoute
+
+from permitdb.api.errors import ApiError, BodyTooLarge, ErrorEnvelope, error_responses
+from permitdb.api.params.strict import CONTROL_CHARACTERS
 
 # Same rule as middleware._SAFE_ID: a caller's id is echoed only when it matches.
 _HEADERS: Final[dict[str, dict[str, Any]]] = {
@@ -36,8 +40,9 @@ _HEADERS: Final[dict[str, dict[str, Any]]] = {
     },
 }
 _EVERY_RESPONSE: Final = ("X-Request-Id", "X-Response-Time-ms")
-# Free text holds no NUL and is not blank: params.strict refuses both.
-_FREE_TEXT: Final = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Free text holds no control character and is not blank: params.strict refuses both.
+_TEXT_CHARACTER: Final = f"[^{CONTROL_CHARACTERS}]"
+_FREE_TEXT: Final = f"^{_TEXT_CHARACTER}*[^\\s{CONTROL_CHARACTERS}]{_TEXT_CHARACTER}*$"
 # A string schema with one of these already excludes a NUL, or is not free text.
 _CONSTRAINED: Final = ("pattern", "enum", "const", "format")
 
@@ -86,6 +91,17 @@ def _forbid_nul(schema: dict[str, Any]) -> None:
             schema["pattern"] = _FREE_TEXT
 
 
+def _documented(error: type[ApiError]) -> dict[str, Any]:
+    """The document's entry for ``error``, as FastAPI renders a route's ``responses=``."""
+    entry = error_responses(error)[error.status_code]
+    envelope = {"$ref": f"#/components/schemas/{ErrorEnvelope.__name__}"}
+    examples = entry["content"]["application/json"]
+    return {
+        "description": entry["description"],
+        "content": {"application/json": {"schema": envelope, **examples}},
+    }
+
+
 def _completed(document: dict[str, Any]) -> dict[str, Any]:
     document.setdefault("components", {})["headers"] = _HEADERS
     for operations in document.get("paths", {}).values():
@@ -100,6 +116,8 @@ def _completed(document: dict[str, Any]) -> dict[str, Any]:
                     parameter["examples"] = {
                         "example": {"value": value, "summary": f"e.g. {shown}"}
                     }
+            if "requestBody" in operation:  # api.limits refuses an oversized body
+                operation["responses"]["413"] = _documented(BodyTooLarge)
             for status, response in operation.get("responses", {}).items():
                 names = [*_EVERY_RESPONSE, *(["WWW-Authenticate"] if status == "401" else [])]
                 response.setdefault("headers", {}).update(

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from permitdb.cli.console import console, engine
+from permitdb.cli.console import console, engine, settings
 from permitdb.cli.listing import JsonOption, print_json
 from permitdb.cli.slugs import one_dataset
+from permitdb.sources.redaction import configured_secrets, redact_secrets
 from permitdb.store.ingest_state import list_quarantine, list_runs
 
 DatasetOption = Annotated[
@@ -36,14 +37,18 @@ def runs(
     dataset: DatasetOption = None, limit: LimitOption = 50, as_json: JsonOption = False
 ) -> None:
     """Recent ingest runs: status, mode, counts, cursor, error."""
-    with engine().connect() as conn:
+    db = engine()
+    with db.connect() as conn:
         rows = list_runs(conn, dataset=_dataset_slug(dataset), limit=limit)
+    db.dispose()  # a pooled PostgreSQL connection would outlive the command otherwise
     if as_json:
         print_json(rows)
         return
     table = Table("run", "dataset", "started", "status", "mode", "fetched", "inserted")
     for column in ("updated", "unchanged", "rejected", "skipped", "duplicates", "error"):
         table.add_column(column)
+    # Errors are redacted when stored; this covers rows an older version stored.
+    secrets = configured_secrets(settings())
     for row in rows:
         table.add_row(
             str(row.id),
@@ -58,7 +63,7 @@ def runs(
             str(row.rejected),
             str(row.skipped),
             str(row.duplicates),
-            row.error or "",
+            redact_secrets(row.error or "", secrets),
         )
     console.print(table)
 

@@ -11,6 +11,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from permitdb.api.app import create_app
+from permitdb.api.limits import SERVER_HEAD_BYTES
 from permitdb.catalog.load import load_catalog
 from permitdb.cli.console import (
     console,
@@ -35,7 +36,14 @@ PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port")]
 
 def _run(db: Engine, host: str, port: int) -> None:
     console.print(f"Serving {shown_url(settings())} on http://{host}:{port} (docs: /docs)")
-    uvicorn.run(create_app(db, settings()), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(db, settings()),
+        host=host,
+        port=port,
+        log_level="info",
+        # above api.limits, so an oversized head gets our envelope, not h11's plain-text 400
+        h11_max_incomplete_event_size=SERVER_HEAD_BYTES,
+    )
 
 
 def serve(

@@ -28,9 +28,11 @@ from permitdb.errors import (
 from permitdb.ingest import cursor as cursors
 from permitdb.ingest import origins
 from permitdb.ingest.page import normalize_page
+from permitdb.settings import get_settings
 from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient
+from permitdb.sources.redaction import configured_secrets, redact_secrets
 from permitdb.sources.registry import build_source
 from permitdb.store import ingest_state, locks
 from permitdb.store.datasets import register_datasets
@@ -225,6 +227,8 @@ def _sync(
                 progress.advanced(entry.slug, normalized.fetched)
     except Exception as exc:  # one dataset's failure, whatever it is, must not stop the others
         status, error = _outcome(exc)
+        # the run log is printed and served: no configured token in it, whatever raised
+        error = redact_secrets(error, configured_secrets(get_settings()))
         log.warning("ingest %s %s: %s", entry.slug, status, error)
         if not isinstance(exc, PermitdbError):
             log.debug("ingest %s: unexpected error", entry.slug, exc_info=exc)

@@ -6,6 +6,11 @@ portal's ``Retry-After`` wins, capped by the backoff maximum) and end in
 ``RetriableSourceError``; any other 4xx, or a body that is not the JSON we asked for, is a
 ``FatalSourceError`` naming what to fix. ``origin_map`` points a live host at another origin
 (the replay portal) without the connectors knowing.
+
+Redirects are followed here, not by httpx, which drops only ``Authorization`` when a redirect
+leaves the origin: every credential header and query parameter (``redaction``) stays behind.
+Every message this client raises or logs is redacted of the secrets the request carried and
+those configured in the settings, whatever the portal echoed back.
 """
 
 from __future__ import annotations
@@ -28,7 +33,15 @@ import orjson
 
 from permitdb.errors import FatalSourceError, RetriableSourceError
 from permitdb.settings import Settings, get_settings
-from permitdb.sources.redaction import redact_headers, redact_text, redact_url
+from permitdb.sources.redaction import (
+    SENSITIVE_HEADERS,
+    SENSITIVE_PARAMS,
+    configured_secrets,
+    redact_headers,
+    redact_secrets,
+    redact_url,
+    request_secrets,
+)
 
 __all__ = ["HttpClient", "Params", "redact_url"]
 
@@ -39,6 +52,7 @@ Params = Mapping[str, str | int | float]
 RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
 BODY_EXCERPT_CHARS: Final = 300
+MAX_REDIRECTS: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +81,7 @@ class HttpClient:
         self._client = httpx.Client(
             timeout=httpx.Timeout(self._settings.http_timeout_s),
             headers={"User-Agent": self._settings.user_agent},
-            follow_redirects=True,  # portals move hosts (data.sfgov.org -> data.sf.gov)
+            follow_redirects=False,  # followed by _follow, which keeps credentials home
             transport=transport,
         )
 
@@ -107,8 +121,8 @@ class HttpClient:
         """
         answers: list[Any] = []
 
-        def accept(response: httpx.Response, shown: str) -> None:
-            answer = _parse_json(response, shown)
+        def accept(response: httpx.Response, shown: str, secrets: frozenset[str]) -> None:
+            answer = _parse_json(response, shown, secrets)
             if check is not None:
                 check(answer)
             answers.append(answer)
@@ -131,7 +145,7 @@ class HttpClient:
         when iteration does. ``gzipped``: the body is a .gz file (not a gzip transfer
         encoding, which httpx undoes by itself).
         """
-        response, shown = self._send(url, params, headers, stream=True)
+        response, shown, _ = self._send(url, params, headers, stream=True)
         decoder = codecs.getincrementaldecoder(_text_encoding(response))(errors="replace")
         chunks = _gunzip(response.iter_bytes()) if gzipped else response.iter_bytes()
         pending = ""
@@ -163,9 +177,11 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         *,
         stream: bool,
-        accept: Callable[[httpx.Response, str], None] | None = None,
-    ) -> tuple[httpx.Response, str]:
-        """GET with retries: a 2xx response and the redacted URL to show, or a classified error.
+        accept: Callable[[httpx.Response, str, frozenset[str]], None] | None = None,
+    ) -> tuple[httpx.Response, str, frozenset[str]]:
+        """GET with retries: a 2xx response, the redacted URL to show and the secrets any
+        message must leave out; or a classified error. ``accept`` may refuse a 2xx response
+        with a ``RetriableSourceError``, which is retried like an HTTP 503.
 
         Messages show the URL as the catalog spells it, even when ``origin_map`` sent the
         request elsewhere: that is the address a person can check.
@@ -174,6 +190,8 @@ class HttpClient:
         request = self._client.build_request(
             "GET", target, params=dict(params or {}), headers=dict(headers or {})
         )
+        secrets = request_secrets(str(request.url), request.headers)
+        secrets |= configured_secrets(self._settings)
         query = request.url.query
         shown = redact_url(str(httpx.URL(url).copy_with(query=query) if query else url))
         via = "" if target == url else f" via {request.url.host}:{request.url.port}"
@@ -183,17 +201,17 @@ class HttpClient:
             log.debug(
                 "GET %s%s try %d/%d headers=%s", shown, via, attempt, tries, _headers_shown(request)
             )
-            outcome = self._attempt(request, stream=stream, shown=shown)
+            outcome = self._attempt(request, stream=stream, shown=shown, secrets=secrets)
             if isinstance(outcome, httpx.Response):
                 try:
                     if accept is not None:
-                        accept(outcome, shown)
+                        accept(outcome, shown, secrets)
                 except RetriableSourceError as refused:
                     if attempt == tries:
                         raise
                     outcome = _Failure(str(refused), refused.retry_after)
                 else:
-                    return outcome, shown
+                    return outcome, shown, secrets
             if attempt == tries:
                 raise RetriableSourceError(
                     f"{shown}: still failing after {tries} tries (last: {outcome.problem}). The "
@@ -220,17 +238,17 @@ class HttpClient:
         return url
 
     def _attempt(
-        self, request: httpx.Request, *, stream: bool, shown: str
+        self, request: httpx.Request, *, stream: bool, shown: str, secrets: frozenset[str]
     ) -> httpx.Response | _Failure:
         try:
-            response = self._client.send(request, stream=stream)
+            response = self._follow(request, stream=stream, shown=shown)
         except httpx.TransportError as exc:
             if _unresolvable(exc):  # a wrong domain or no network: waiting will not help
                 raise FatalSourceError(
                     f"cannot resolve host {httpx.URL(shown).host}: check the catalog's domain "
                     "and your network."
                 ) from exc
-            return _Failure(f"{type(exc).__name__} ({exc})")
+            return _Failure(redact_secrets(f"{type(exc).__name__} ({exc})", secrets))
         status = response.status_code
         if status in RETRY_STATUSES:
             response.close()
@@ -240,8 +258,31 @@ class HttpClient:
             if stream:
                 response.read()
             response.close()
-            raise FatalSourceError(_fatal_message(shown, response))
+            raise FatalSourceError(_fatal_message(shown, response, secrets))
         return response
+
+    def _follow(self, request: httpx.Request, *, stream: bool, shown: str) -> httpx.Response:
+        """Send ``request``, following redirects; credentials never leave its origin."""
+        home = _origin(request.url)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._client.send(request, stream=stream)
+            following = response.next_request
+            if following is None:
+                return response
+            response.close()
+            if _origin(following.url) != home and _carries_credentials(following):
+                log.warning(
+                    "GET %s redirected to another origin (%s): its credentials are not sent "
+                    "there. Update the catalog entry's endpoint to the new address.",
+                    shown,
+                    redact_url(str(following.url.copy_with(query=None))),
+                )
+                following = _without_credentials(following)
+            request = following
+        raise FatalSourceError(
+            f"{shown}: more than {MAX_REDIRECTS} redirects in a row. The portal's address "
+            "loops: open it in a browser and put the address it ends at in the catalog entry."
+        )
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds before the next try: the portal's hint, else full-jitter exponential backoff."""
@@ -252,12 +293,12 @@ class HttpClient:
         return random.uniform(0, window)  # noqa: S311 - jitter spreads retries, not a secret
 
 
-def _parse_json(response: httpx.Response, shown: str) -> Any:
+def _parse_json(response: httpx.Response, shown: str, secrets: frozenset[str]) -> Any:
     content = response.content.removeprefix(codecs.BOM_UTF8)
     try:
         return orjson.loads(content)
     except orjson.JSONDecodeError:
-        excerpt = content[:BODY_EXCERPT_CHARS].decode("utf-8", "replace")
+        excerpt = _excerpt(content.decode("utf-8", "replace"), secrets)
         raise FatalSourceError(
             f"{shown} answered with content that is not JSON "
             f"(Content-Type {response.headers.get('content-type', 'unknown')!r}, "
@@ -277,6 +318,34 @@ def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
             if data:  # a new gzip member starts here
                 inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     yield inflater.flush()
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default_port = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default_port
+
+
+def _carries_credentials(request: httpx.Request) -> bool:
+    named = {name.lower() for name in request.headers}
+    named |= {name.lower() for name, _ in request.url.params.multi_items()}
+    return bool(named & (SENSITIVE_HEADERS | SENSITIVE_PARAMS))
+
+
+def _without_credentials(request: httpx.Request) -> httpx.Request:
+    """``request`` minus every credential header and query parameter."""
+    headers = [
+        (k, v) for k, v in request.headers.multi_items() if k.lower() not in SENSITIVE_HEADERS
+    ]
+    params = tuple(
+        (k, v) for k, v in request.url.params.multi_items() if k.lower() not in SENSITIVE_PARAMS
+    )
+    url = request.url.copy_with(params=httpx.QueryParams(params))
+    return httpx.Request(request.method, url, headers=headers, extensions=request.extensions)
+
+
+def _excerpt(text: str, secrets: frozenset[str]) -> str:
+    """The start of a body for a message: redacted first, so no secret is cut in half."""
+    return redact_secrets(text, secrets)[:BODY_EXCERPT_CHARS]
 
 
 def _headers_shown(request: httpx.Request) -> dict[str, str]:
@@ -310,7 +379,7 @@ def _text_encoding(response: httpx.Response) -> str:
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
-def _fatal_message(shown: str, response: httpx.Response) -> str:
+def _fatal_message(shown: str, response: httpx.Response, secrets: frozenset[str]) -> str:
     status = response.status_code
     reason = f"HTTP {status} {response.reason_phrase}".rstrip()
     if status in (404, 410):
@@ -324,8 +393,7 @@ def _fatal_message(shown: str, response: httpx.Response) -> str:
             f"{shown}: {reason}. The portal refused access: check the token or credentials "
             "(e.g. PERMITDB_SOCRATA_APP_TOKEN) and that the dataset is public."
         )
-    request = response.request
-    excerpt = redact_text(response.text[:BODY_EXCERPT_CHARS], str(request.url), request.headers)
+    excerpt = _excerpt(response.text, secrets)
     return (
         f"{shown}: {reason}, the portal rejected the request ({excerpt!r}). Check the catalog "
         "entry's query settings (field names in where, order, select and cursor)."

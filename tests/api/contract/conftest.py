@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine
 
 from permitdb.api.app import create_app
+from permitdb.api.limits import SERVER_HEAD_BYTES
 from permitdb.canonical import PermitRecord
 
 Store = Callable[..., list[PermitRecord]]
@@ -51,7 +52,13 @@ def serve(app: FastAPI) -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        h11_max_incomplete_event_size=SERVER_HEAD_BYTES,  # as permitdb serve runs it
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:

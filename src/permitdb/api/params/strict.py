@@ -6,9 +6,10 @@ in) would match everything. The allowed names are read from each route's own sig
 its dependencies, query models included), so the check can never drift from what the route
 accepts.
 
-A NUL character in any query or path value is refused too: PostgreSQL cannot store or compare
-one (the driver raises), and no stored value holds one on either engine. /openapi.json says so
-with a pattern on every free-text parameter (``api.openapi``).
+A NUL or other control character in any query or path value is refused too: PostgreSQL cannot
+store or compare a NUL (the driver raises), and no stored value holds a control character on
+either engine (tab and line breaks excepted: they are spacing pasted with a search). The
+pattern on every free-text parameter in /openapi.json says so (``api.openapi``).
 
 On routes that need a key, the check runs inside the key dependency, after the key is
 accepted: a caller without a valid key learns that first, not our parameter list.
@@ -17,9 +18,10 @@ accepted: a caller without a valid key learns that first, not our parameter list
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, get_args, get_origin
+from typing import Any, Final, get_args, get_origin
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -30,6 +32,9 @@ from permitdb.api.errors import InvalidParameter, UnknownParameter
 
 # set on the key dependency (api.auth) so the global check knows to leave the route to it
 REQUIRES_KEY = "permitdb_requires_key"
+# C0 and C1 controls and DEL, but tab, LF and CR; api.openapi documents the same set.
+CONTROL_CHARACTERS: Final = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+_CONTROL: Final = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +84,30 @@ def _advice(name: str, allowed: frozenset[str]) -> str:
     return "not a parameter of this endpoint"
 
 
-def _reject_nul(where: str, items: list[tuple[str, str]]) -> None:
+def _reject_control_characters(where: str, items: list[tuple[str, str]]) -> None:
     for name, value in items:
-        if "\x00" in value:
-            message = "contains a NUL character (%00), which no value can match"
-            raise InvalidParameter(
-                f"Invalid value for {where}.{name}: {message}. Remove it and retry.",
-                details=[{"loc": [where, name], "msg": message, "type": "nul_character"}],
-            )
+        found = _CONTROL.search(value)
+        if found is None:
+            continue
+        character = found.group()
+        if character == "\x00":
+            message, kind = "contains a NUL character (%00), which no value can match", "nul"
+        else:
+            message = f"contains the control character U+{ord(character):04X}, which no value holds"
+            kind = "control"
+        raise InvalidParameter(
+            f"Invalid value for {where}.{name}: {message}. Remove it and retry.",
+            details=[{"loc": [where, name], "msg": message, "type": f"{kind}_character"}],
+        )
 
 
 def check_query(request: Request) -> None:
     """Raise for unknown, repeated single-valued or empty parameters (all reported at once),
-    and for a NUL in a path or query value."""
+    and for a NUL or other control character in a path or query value."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    _reject_nul("path", list(request.path_params.items()))
+    _reject_control_characters("path", list(request.path_params.items()))
     if not request.query_params:
         return
     shape = query_shape(route)
@@ -111,7 +123,7 @@ def check_query(request: Request) -> None:
                 for name in unknown
             ],
         )
-    _reject_nul("query", request.query_params.multi_items())
+    _reject_control_characters("query", request.query_params.multi_items())
     problems: list[dict[str, Any]] = []
     for name in dict.fromkeys(request.query_params):
         values = request.query_params.getlist(name)

@@ -10,11 +10,11 @@ their pattern: their own parsers refuse the rest, with better messages than a fa
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Final
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from permitdb.vocabulary import TAGS
 
@@ -34,8 +34,26 @@ def _iso_datetime(value: object) -> object:
     return value
 
 
+def _in_utc_range(value: datetime) -> datetime:
+    """A time the store can compare: one that exists in UTC (a naive time is read as UTC).
+
+    ``0001-01-01T00:00:00+14:00`` parses, but is a moment before year 1 in UTC, where Python's
+    datetime (and so the conversion every query does) overflows.
+    """
+    if value.tzinfo is None:
+        return value
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            "is outside the times a UTC timestamp can hold (years 1 to 9999 in UTC); "
+            "give a time within them, e.g. 2026-03-01T00:00:00Z"
+        ) from None
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime), AfterValidator(_in_utc_range)]
 # Parsed as Decimal so money compares exactly; documented as what clients send: a JSON number.
 Dollars = Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0})]
 
