@@ -152,9 +152,7 @@ def ingest(
         use_demo_database(True)
     db = engine()
     try:
-        summaries = run_ingest(
-            db, entries, from_recordings=from_recordings, full=full, wait_s=wait
-        )
+        summaries = run_ingest(db, entries, from_recordings=from_recordings, full=full, wait_s=wait)
     finally:
         db.dispose()  # a pooled connection left for the garbage collector warns on PostgreSQL
     failed = [s for s in summaries if s.status != "succeeded"]
