@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from permitdb.cli.app import app
+from permitdb.settings import get_settings
 
 DATASET = "austin-tx/issued-construction-permits"
 
@@ -32,3 +35,23 @@ def test_unknown_selector_is_one_line_with_a_hint(runner: CliRunner, data_dir: P
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "austin-tx" in result.output
+
+
+def test_a_missing_recording_is_one_line_naming_path_and_setting_without_retries(
+    runner: CliRunner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Outside a checkout this used to be retried for minutes as "the portal is overloaded".
+    empty = tmp_path / "no-recordings"
+    empty.mkdir()
+    monkeypatch.setenv("PERMITDB_RECORDINGS_DIR", str(empty))
+    get_settings.cache_clear()
+    started = time.monotonic()
+
+    result = runner.invoke(app, ["ingest", DATASET, "--from-recordings"])
+
+    assert result.exit_code == 1
+    assert time.monotonic() - started < 10
+    assert result.output.count("\n") == 1, result.output
+    recording = empty / "socrata" / "austin-tx" / "issued-construction-permits.json"
+    assert f"{recording} does not exist" in result.output
+    assert "PERMITDB_RECORDINGS_DIR" in result.output

@@ -67,12 +67,13 @@ def serve(
     _run(db, host, port)
 
 
-def _fresh_demo_key(db: Engine) -> str:
-    """Revoke earlier demo keys, so only the key printed by this run works."""
-    with db.begin() as conn:
-        for row in list_api_keys(conn):
-            if row.is_demo and row.revoked_at is None:
-                revoke_api_key(conn, row.id, now=datetime.now(UTC))
+def _demo_key(db: Engine, *, revoke_earlier: bool) -> str:
+    """A new demo key; with ``revoke_earlier``, only the key printed by this run works."""
+    if revoke_earlier:
+        with db.begin() as conn:
+            for row in list_api_keys(conn):
+                if row.is_demo and row.revoked_at is None:
+                    revoke_api_key(conn, row.id, now=datetime.now(UTC))
     return create_key(name="demo", scopes=["permits:read"], quota=None, is_demo=True)
 
 
@@ -102,15 +103,14 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
     check_secret_for(host, settings())
     db = engine()
     with demo_lock(settings().data_dir) as alone:
+        # Beside a running demo, reloading would write under it and revoking would lock its
+        # users out: this one serves the same data, with a key of its own.
         if alone:
             _load_recordings(db)
-            key = _fresh_demo_key(db)
             note = "shown once; earlier demo keys are revoked"
         else:
-            # Reloading would write under the running demo, and revoking would lock its
-            # users out: this one serves the same data beside it, with a key of its own.
-            key = create_key(name="demo", scopes=["permits:read"], quota=None, is_demo=True)
             note = "shown once; another demo is serving this database, its key stays valid"
+        key = _demo_key(db, revoke_earlier=alone)
         console.print(f"\nDemo API key ({note}):\n")
         console.print(key, soft_wrap=True)
         console.print()
