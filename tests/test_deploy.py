@@ -83,6 +83,10 @@ def test_compose_runs_postgres_a_migration_the_api_and_one_sync_worker() -> None
         assert services[name]["depends_on"] == {
             "migrate": {"condition": "service_completed_successfully"}
         }
+    # The image's HEALTHCHECK asks the API; only the api service runs one
+    assert "healthcheck" not in services["api"]
+    for name in ("migrate", "sync"):
+        assert services[name]["healthcheck"] == {"disable": True}
     for service in services.values():
         for args in _commands(service):
             assert cli_problem(args) is None

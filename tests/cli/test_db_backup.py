@@ -22,7 +22,13 @@ DATASET = "austin-tx/issued-construction-permits"
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Every command, ``ingest --from-recordings`` too, uses the database at ``url``.
+
+    (--from-recordings writes to the demo database, PERMITDB_DEMO_DATABASE_URL, kept apart
+    from the live one; here both are the database under test.)
+    """
     monkeypatch.setenv("PERMITDB_DATABASE_URL", url)
+    monkeypatch.setenv("PERMITDB_DEMO_DATABASE_URL", url)
     get_settings.cache_clear()
 
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from permitdb.catalog.load import load_catalog
 from permitdb.cli.app import app
+from permitdb.settings import get_settings
 
 DATASET = "austin-tx/issued-construction-permits"
 UNKNOWN = "austin-t"
@@ -38,6 +39,18 @@ def test_unknown_slug_is_one_line_naming_it_and_how_to_list(
     assert "'permitdb catalog check' lists" in result.output
 
 
+@pytest.fixture
+def recordings_in_live_database(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ingest --from-recordings`` writes to the database the listings read.
+
+    (It writes to the demo database, PERMITDB_DEMO_DATABASE_URL, kept apart from the live one;
+    here both are the test's.)
+    """
+    monkeypatch.setenv("PERMITDB_DEMO_DATABASE_URL", f"sqlite:///{data_dir / 'permitdb.sqlite'}")
+    get_settings.cache_clear()
+
+
+@pytest.mark.usefixtures("recordings_in_live_database")
 def test_dataset_option_takes_a_one_dataset_jurisdiction(runner: CliRunner, data_dir: Path) -> None:
     assert runner.invoke(app, ["ingest", DATASET, "--from-recordings"]).exit_code == 0
     by_jurisdiction = runner.invoke(app, ["runs", "--dataset", "austin-tx", "--json"])
@@ -51,6 +64,7 @@ def test_export_jurisdiction_refuses_a_dataset_slug(runner: CliRunner, data_dir:
     assert "takes its jurisdiction, 'austin-tx'" in result.output
 
 
+@pytest.mark.usefixtures("recordings_in_live_database")
 def test_list_commands_print_json(runner: CliRunner, data_dir: Path) -> None:
     assert runner.invoke(app, ["ingest", DATASET, "--from-recordings"]).exit_code == 0
     assert runner.invoke(app, ["keys", "create", "--name", "ci"]).exit_code == 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import socket
-from typing import Any
 
 import pytest
 
+from name_lookups import fail_name_lookups
 from permitdb.errors import FatalSourceError
 from permitdb.settings import Settings
 from permitdb.sources.http import HttpClient
@@ -17,14 +17,7 @@ MISSPELLED = "data.austintexsa.gov"
 def test_unresolvable_host_fails_at_once_naming_it(
     settings: Settings, sleeps: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    looked_up: list[str] = []
-
-    def no_such_name(host: str, *args: Any, **kwargs: Any) -> Any:
-        # The resolver's answer for a name that does not exist, without asking a DNS server
-        looked_up.append(host)
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    looked_up = fail_name_lookups(monkeypatch, socket.EAI_NONAME, "Name or service not known")
     with (
         HttpClient(settings=settings, sleep=sleeps.append) as client,
         pytest.raises(FatalSourceError) as raised,

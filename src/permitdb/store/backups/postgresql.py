@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from permitdb.store.backups.base import (
     BackupError,
@@ -44,7 +44,16 @@ def _tool(name: str) -> str:
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
     """The libpq connection URL (no password, no SQLAlchemy driver) and the tools' environment."""
     parsed = make_url(url)
-    dsn = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) would keep the password ("None: unchanged"): build it anew
+    without_password = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    dsn = without_password.render_as_string(hide_password=False)
     env = dict(os.environ)
     if parsed.password is not None:
         env["PGPASSWORD"] = str(parsed.password)
