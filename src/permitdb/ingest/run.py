@@ -119,17 +119,22 @@ def ingest_dataset(
     """
     with ExitStack() as held:
         try:
-            held.enter_context(locks.hold(engine, f"sync {entry.slug}", wait_s=wait_s))
+            held.enter_context(locks.hold(engine, sync_lock(entry.slug), wait_s=wait_s))
         except locks.LockBusy as busy:
             raise DatasetBusyError(_busy_message(engine, entry.slug, busy.holder)) from None
         return _sync(engine, entry, source, full=full, progress=progress, clock=clock)
+
+
+def sync_lock(dataset: str) -> str:
+    """The name of the lock a sync of ``dataset`` holds (``store.locks``)."""
+    return f"sync {dataset}"
 
 
 def _busy_message(engine: Engine, dataset: str, holder: str | None) -> str:
     with engine.connect() as conn:
         state = ingest_state.load_state(conn, dataset)
         run = ingest_state.get_run(conn, state.run_id) if state and state.run_id else None
-    by = f"run {run.id}" if run is not None and run.status == "running" else "another sync"
+    by = f"run {run.id}" if run is not None and run.status == "running" else "another permitdb"
     return (
         f"dataset {dataset} is being synced by {by} ({holder or 'another process'}); wait for "
         "it to finish, or rerun with --wait SECONDS to start right after it"
