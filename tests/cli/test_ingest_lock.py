@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from permitdb.cli.app import app
-from permitdb.ingest.run import sync_lock
+from permitdb.ingest.sync_lock import lock_name
 from permitdb.settings import get_settings
 from permitdb.store import locks, tables
 from permitdb.store.engine import create_engine_for
@@ -21,7 +21,7 @@ DATASET = "austin-tx/issued-construction-permits"
 
 
 def hold_until(engine: Engine, held: threading.Event, release: threading.Event) -> None:
-    with locks.hold(engine, sync_lock(DATASET), wait_s=0):
+    with locks.hold(engine, lock_name(DATASET), wait_s=0):
         held.set()
         assert release.wait(60)
 
