@@ -132,3 +132,17 @@ def test_serve_no_migrate_refuses_a_database_behind_the_code(
     line = invoke(runner, monkeypatch, "serve", "--no-migrate")
     assert "is at revision none (empty)" in line
     assert "run 'permitdb db migrate' first" in line
+
+
+def test_creating_a_key_under_the_default_secret_warns(
+    runner: CliRunner, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(app, ["db", "migrate"]).exit_code == 0
+    made = runner.invoke(app, ["keys", "create", "--name", "own-secret"])
+    assert made.exit_code == 0, made.output
+    assert "warning" not in made.output
+    monkeypatch.delenv("PERMITDB_SECRET_KEY")
+    get_settings.cache_clear()
+    made = runner.invoke(app, ["keys", "create", "--name", "default-secret"])
+    assert made.exit_code == 0, made.output
+    assert "warning: PERMITDB_SECRET_KEY is the built-in default" in made.output

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import textwrap
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -130,3 +134,53 @@ def test_a_waiting_sync_starts_only_after_the_running_one_ends(
     earlier, later = runs(engine)
     assert (earlier.status, later.status) == ("succeeded", "succeeded")
     assert earlier.finished_at <= later.started_at  # the two never ran at once
+
+
+HOLDING_SYNC = textwrap.dedent(
+    """
+    import sys, time
+    from permitdb.catalog.load import load_catalog, select_entries
+    from permitdb.ingest.run import ingest_dataset
+    from permitdb.sources.http import HttpClient
+    from permitdb.sources.registry import build_source
+    from permitdb.store.engine import create_engine_for
+    from permitdb.testing.portal import ReplayPortal
+
+    class Stuck:
+        # after the first committed page, say so and hang until killed
+        def started(self, dataset, total): pass
+        def advanced(self, dataset, records):
+            print("inside", flush=True)
+            time.sleep(600)
+        def finished(self, summary): pass
+
+    (entry,) = select_entries(load_catalog(), [sys.argv[2]])
+    entry = entry.model_copy(update={"page_size": 5})
+    engine = create_engine_for(sys.argv[1])
+    with ReplayPortal([entry]) as portal, HttpClient(origin_map=portal.origin_map) as client:
+        ingest_dataset(engine, entry, build_source(entry, client), progress=Stuck())
+    """
+)
+
+
+def test_a_sync_in_another_process_blocks_until_that_process_dies(
+    engine: Engine, database_url: str
+) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLDING_SYNC, database_url, SLUG],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as child:
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == "inside", "the other sync never got going"
+            since = r"since \d+-\d\d-\d\d \d\d:\d\d:\d\d UTC"
+            with pytest.raises(DatasetBusyError, match=rf"\(pid {child.pid} on .+, {since}\)"):
+                sync(engine)
+        finally:
+            child.send_signal(signal.SIGKILL)  # a crash: no chance to release anything
+
+    resumed = sync(engine)
+
+    assert resumed.status == "succeeded"
+    assert [row.status for row in runs(engine)] == ["interrupted", "succeeded"]

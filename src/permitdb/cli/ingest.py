@@ -158,10 +158,11 @@ def ingest(
     failed = [s for s in summaries if s.status != "succeeded"]
     for s in failed:
         err_console.print(f"[bold red]{s.dataset} {s.status}:[/] {s.error}", soft_wrap=True)
-    if failed:
+    if any(s.status != "busy" for s in failed):  # a busy line says what to do itself
         err_console.print(
             "[bold red]error:[/] fix what the message above names (catalog entry, network, "
             "portal), then rerun 'permitdb ingest' with the dataset slug; it resumes where it "
             "stopped. 'permitdb runs --dataset <slug>' shows the history."
         )
+    if failed:
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from permitdb.api.auth import DEFAULT_SCOPES, SCOPES
 from permitdb.api.keys import generate_api_key, hash_api_key, key_prefix
 from permitdb.cli.console import console, engine, fail, settings
 from permitdb.cli.listing import JsonOption, print_json
+from permitdb.cli.secret_check import warn_default_secret
 from permitdb.store.api_keys import insert_api_key, list_api_keys, revoke_api_key
 
 app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
@@ -53,6 +54,7 @@ def create(
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         fail(f"unknown scope {', '.join(unknown)}; use one of: {', '.join(SCOPES)}.")
+    warn_default_secret(settings())
     key = create_key(name=name, scopes=scopes, quota=quota, is_demo=False)
     console.print(f"Created key '{name}' ({', '.join(scopes)}):\n")
     console.print(key, soft_wrap=True)

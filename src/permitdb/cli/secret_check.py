@@ -34,6 +34,14 @@ def check_secret_for(host: str, settings: Settings) -> None:
             f"long random value (e.g. {NEW_SECRET_HINT}) before serving on {host}, "
             "or serve on 127.0.0.1"
         )
+    warn_default_secret(settings)
+
+
+def warn_default_secret(settings: Settings) -> None:
+    """Say so when the built-in secret is in use: keys made under it need it kept as a
+    previous secret once a real one is set."""
+    if not settings.uses_default_secret:
+        return
     err_console.print(
         "[yellow]warning:[/] PERMITDB_SECRET_KEY is the built-in default: fine on this machine "
         "alone; set your own before serving beyond localhost (to keep the keys made until "

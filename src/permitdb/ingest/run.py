@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -29,12 +28,13 @@ from permitdb.ingest import cursor as cursors
 from permitdb.ingest import origins
 from permitdb.ingest.page import normalize_page
 from permitdb.settings import get_settings
+from permitdb.ingest.sync_lock import syncing
 from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient
 from permitdb.sources.redaction import configured_secrets, redact_secrets
 from permitdb.sources.registry import build_source
-from permitdb.store import ingest_state, locks
+from permitdb.store import ingest_state
 from permitdb.store.datasets import register_datasets
 from permitdb.store.ingest_state import CursorOrigin
 from permitdb.store.permits import upsert_permits
@@ -122,25 +122,10 @@ def ingest_dataset(
     then raises :class:`DatasetBusyError` naming it. Source failures end this dataset's run as
     ``failed``, never raise.
     """
-    with ExitStack() as held:
-        try:
-            held.enter_context(locks.hold(engine, f"sync {entry.slug}", wait_s=wait_s))
-        except locks.LockBusy as busy:
-            raise DatasetBusyError(_busy_message(engine, entry.slug, busy.holder)) from None
+    with syncing(engine, entry.slug, wait_s=wait_s):
         return _sync(
             engine, entry, source, full=full, origin=origin, progress=progress, clock=clock
         )
-
-
-def _busy_message(engine: Engine, dataset: str, holder: str | None) -> str:
-    with engine.connect() as conn:
-        state = ingest_state.load_state(conn, dataset)
-        run = ingest_state.get_run(conn, state.run_id) if state and state.run_id else None
-    by = f"run {run.id}" if run is not None and run.status == "running" else "another sync"
-    return (
-        f"dataset {dataset} is being synced by {by} ({holder or 'another process'}); wait for "
-        "it to finish, or rerun with --wait SECONDS to start right after it"
-    )
 
 
 def _sync(

@@ -24,6 +24,7 @@ from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from permitdb.errors import PermitdbError
 from permitdb.store import dialects
@@ -32,9 +33,8 @@ from permitdb.store import dialects
 # below 2**31 so pg_locks (which shows them as unsigned oids) compares equal to what we passed.
 _PG_NAMESPACE: Final = 0x7064_6231  # "pdb1"
 _POLL_SECONDS: Final = 0.2
-# PostgreSQL keeps at most 63 bytes of application_name
+# PostgreSQL keeps at most 63 bytes of application_name, where the holder's description goes
 _PG_NAME_LENGTH: Final = 63
-_PG_NAME_PREFIX: Final = "permitdb "
 
 
 class LockBusy(PermitdbError):
@@ -50,8 +50,9 @@ class LockBusy(PermitdbError):
 
 
 def _holder_description() -> str:
+    """Who holds a lock, in at most 63 characters (all PostgreSQL keeps of it)."""
     since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return f"pid {os.getpid()} on {socket.gethostname()[:20]}, since {since}"
+    return f"pid {os.getpid()} on {socket.gethostname()[:16]}, since {since}"
 
 
 def _pg_key(name: str) -> int:
@@ -113,7 +114,7 @@ def _pg_holder(conn: Connection, key: int) -> str | None:
         ),
         {"namespace": _PG_NAMESPACE, "key": key},
     ).first()
-    return str(row[0]).removeprefix(_PG_NAME_PREFIX) if row is not None and row[0] else None
+    return str(row[0]) if row is not None and row[0] else None
 
 
 @contextmanager
@@ -133,12 +134,17 @@ def _advisory_lock(engine: Engine, name: str, wait_s: float) -> Iterator[None]:
         try:
             conn.execute(
                 sa.text("SELECT set_config('application_name', :holder, false)"),
-                {"holder": (_PG_NAME_PREFIX + _holder_description())[:_PG_NAME_LENGTH]},
+                {"holder": _holder_description()[:_PG_NAME_LENGTH]},
             )
             yield
         finally:
-            conn.execute(sa.text("SELECT pg_advisory_unlock(:namespace, :key)"), params)
-            conn.execute(sa.text("RESET application_name"))
+            try:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:namespace, :key)"), params)
+                conn.execute(sa.text("RESET application_name"))
+            except DBAPIError:
+                # The session ended (server restart, network), and its lock with it; the
+                # caller's own outcome matters more than this connection's.
+                conn.invalidate()
 
 
 @contextmanager
