@@ -239,7 +239,9 @@ class CountMemo:
         self._known: dict[str | None, int | None] = {}
 
     def count(self, since: str | None) -> int | None:
-        """Ask the portal, and remember the answer for the next sync with this ``since``."""
+        """Ask the portal, and remember the answer for the next sync with this ``since`` (a
+        failure too, as "unknown": the caller reports it, and the sync does not ask again)."""
+        self._known[since] = None
         self._known[since] = counted = self._count(since)
         return counted
 
