@@ -125,10 +125,16 @@ class ArcGISSource:
                 for page in self._walk(paginator, query, "offset"):
                     after = _object_id(page.records[-1], layer.oid_field)  # ids ascend
                     yield page
-            except RepeatedPageError as exc:
+            except RepeatedPageError:
                 # pyesridump's ladder: a server that ignores resultOffset is paged by its ids,
                 # from the last id read (from the start when none was: upserts make it safe).
-                log.warning("%s: %s Paging by object-id ranges instead.", self._entry.slug, exc)
+                log.warning(
+                    "%s: the server answered resultOffset=%d with the page before it, so it "
+                    "ignores resultOffset; paging by object-id ranges after id %s instead",
+                    self._entry.slug,
+                    paginator.token,
+                    after,
+                )
             else:
                 return
         else:
