@@ -238,7 +238,7 @@ def test_a_range_walk_that_misses_many_listed_ids_is_incomplete() -> None:
 
 def test_a_server_ignoring_the_range_is_a_loop() -> None:
     paginator = ObjectIdRangePaginator([1, 2, 3, 4], 2, oid_field="OID", where="1=1", after=2)
-    with pytest.raises(FatalSourceError, match="ignores the where clause"):
+    with pytest.raises(IncompleteReadError, match="ignores the where clause"):
         paginator.update([{"OID": 1}, {"OID": 2}], more=True)
 
 

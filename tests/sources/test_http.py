@@ -50,6 +50,40 @@ def test_retries_503_with_jittered_exponential_backoff_then_succeeds(
     assert 0 <= sleeps[1] <= 1.0
 
 
+def test_a_check_refusing_an_answer_retries_it_with_backoff_then_raises_its_own_error(
+    replay: StartReplay, sleeps: list[float]
+) -> None:
+    served = replay(AUSTIN)
+    seen: list[int] = []
+
+    def refuse_twice(answer: object) -> None:
+        seen.append(len(answer) if isinstance(answer, list) else -1)
+        if len(seen) <= 2:
+            raise RetriableSourceError(f"answer {len(seen)} refused")
+
+    assert len(served.client.get_json(AUSTIN_URL, check=refuse_twice)) == 17
+    assert seen == [17, 17, 17]
+    assert len(sleeps) == 2
+
+    def refuse(answer: object) -> None:
+        raise RetriableSourceError("never good enough")
+
+    with pytest.raises(RetriableSourceError, match=r"^never good enough$"):
+        served.client.get_json(AUSTIN_URL, check=refuse)
+    assert len(served.portal.requests) == 3 + 4  # http_max_retries=3 -> 4 tries
+
+
+def test_a_check_raising_anything_else_ends_the_request_at_once(replay: StartReplay) -> None:
+    served = replay(AUSTIN)
+
+    def reject(answer: object) -> None:
+        raise FatalSourceError("not what was asked for")
+
+    with pytest.raises(FatalSourceError, match="not what was asked for"):
+        served.client.get_json(AUSTIN_URL, check=reject)
+    assert len(served.portal.requests) == 1
+
+
 def test_retry_after_is_honoured_and_capped_by_the_backoff_maximum(
     replay: StartReplay, sleeps: list[float]
 ) -> None:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from permitdb.errors import FatalSourceError, IncompleteReadError
+from permitdb.errors import FatalSourceError, IncompleteReadError, SourceError
 from permitdb.sources.paging import (
+    CountMemo,
     OffsetPaginator,
     PageParams,
     Paginator,
@@ -142,3 +143,40 @@ def test_resume_position_reads_its_key_and_starts_at_zero_without_a_token() -> N
 def test_resume_position_refuses_tokens_of_another_shape(token: dict[str, object]) -> None:
     with pytest.raises(FatalSourceError, match="Restart the sync from the beginning"):
         resume_position(token, "offset")
+
+
+class Portal:
+    """Counts as a portal would, and says how often it was asked."""
+
+    def __init__(self, answers: list[int | SourceError]) -> None:
+        self.answers = answers
+        self.asked = 0
+
+    def count(self, since: str | None) -> int | None:
+        answer = self.answers[self.asked]
+        self.asked += 1
+        if isinstance(answer, SourceError):
+            raise answer
+        return answer
+
+
+def test_the_count_taken_before_a_sync_is_the_one_it_checks_against() -> None:
+    portal = Portal([17, 18])
+    counts = CountMemo(portal.count, "test/dataset")
+    assert counts.count("2026-01-01") == 17
+    assert counts.expected("2026-01-01") == 17  # remembered: not asked again
+    assert counts.expected("2026-01-01") == 18  # a later sync asks afresh
+    assert portal.asked == 2
+
+
+def test_a_count_that_failed_is_not_asked_for_again_and_a_sync_goes_on_without_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    portal = Portal([FatalSourceError("no count here"), FatalSourceError("still none")])
+    counts = CountMemo(portal.count, "test/dataset")
+    with pytest.raises(FatalSourceError):
+        counts.count(None)
+    assert counts.expected(None) is None
+    assert portal.asked == 1
+    assert counts.expected(None) is None  # asked, failed: logged, and the sync goes on
+    assert "cannot compare what it reads" in caplog.text

@@ -27,8 +27,8 @@ from permitdb.errors import (
 from permitdb.ingest import cursor as cursors
 from permitdb.ingest import origins
 from permitdb.ingest.page import normalize_page
-from permitdb.settings import get_settings
 from permitdb.ingest.sync_lock import syncing
+from permitdb.settings import get_settings
 from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient

@@ -13,6 +13,7 @@ so every body is checked, not just the status (``arcgis_answers`` reads the answ
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -20,17 +21,21 @@ from typing import Any, Final
 
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
-from permitdb.errors import FatalSourceError
+from permitdb.errors import FatalSourceError, IncompleteReadError
 from permitdb.sources.arcgis_answers import Layer, feature_records, raise_for_esri_error
 from permitdb.sources.base import Page, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import (
+    RERUN_ADVICE,
     CountMemo,
     OffsetPaginator,
     PageParams,
     Paginator,
+    RepeatedPageError,
     check_read_all,
 )
+
+log = logging.getLogger("permitdb.sources")
 
 TIMESTAMP_CURSORS: Final = frozenset({"epoch_ms", "date", "datetime"})
 
@@ -70,10 +75,9 @@ class ObjectIdRangePaginator(Paginator[int | None]):
         """Move past the range; ``more`` (exceededTransferLimit) means the server cut it short."""
         following = self.next_token(records) if more and records else self._pending()[-1]
         if self.token is not None and following is not None and following <= self.token:
-            raise FatalSourceError(
+            raise IncompleteReadError(
                 f"loop detected in object-id paging: the server answered ids up to {following} "
-                f"after id {self.token}, so it ignores the where clause. Report the layer to "
-                "its publisher, or find another copy of it and fix layer_url."
+                f"after id {self.token}, so it ignores the where clause. {RERUN_ADVICE}"
             )
         self._token = following
         self._finished = not self._pending()
@@ -107,25 +111,48 @@ class ArcGISSource:
         }
         page_size = min(self._entry.page_size, layer.max_record_count)
         where = self._where(since)
-        paginator: OffsetPaginator | ObjectIdRangePaginator
-        if layer.supports_pagination:
-            offset = _resume_value(resume, "offset") or 0
+        after: int | None = None
+        if layer.supports_pagination and (resume is None or "offset" in resume):
             paginator = OffsetPaginator(
                 page_size,
-                offset=offset,
+                offset=_resume_value(resume, "offset") or 0,
                 limit_param="resultRecordCount",
                 offset_param="resultOffset",
                 expected=self._counts.expected(since),
             )
             query = base | {"where": where, "orderByFields": f"{layer.oid_field} ASC"}
-            resume_key = "offset"
+            try:
+                for page in self._walk(paginator, query, "offset"):
+                    after = _object_id(page.records[-1], layer.oid_field)  # ids ascend
+                    yield page
+            except RepeatedPageError:
+                # pyesridump's ladder: a server that ignores resultOffset is paged by its ids,
+                # from the last id read (from the start when none was: upserts make it safe).
+                log.warning(
+                    "%s: the server answered resultOffset=%d with the page before it, so it "
+                    "ignores resultOffset; paging by object-id ranges after id %s instead",
+                    self._entry.slug,
+                    paginator.token,
+                    after,
+                )
+            else:
+                return
         else:
-            paginator = self._range_paginator(where, layer, page_size, resume)
-            query, resume_key = base, "after_oid"
+            self._counts.remembered(since)  # the listed ids are this walk's count
+            after = _resume_value(resume, "after_oid")
+        ranges = self._range_paginator(where, layer, page_size, after)
+        yield from self._walk(ranges, base, "after_oid")
+
+    def _walk(
+        self,
+        paginator: OffsetPaginator | ObjectIdRangePaginator,
+        query: Mapping[str, str | int],
+        resume_key: str,
+    ) -> Iterator[Page]:
         while paginator.has_more:
             answer = self._get(
                 self._query_url,
-                query | paginator.params(),
+                {**query, **paginator.params()},
                 check=lambda answer: _vet(paginator, answer),
             )
             records, exceeded = feature_records(answer)
@@ -150,7 +177,7 @@ class ArcGISSource:
         return count
 
     def _range_paginator(
-        self, where: str, layer: Layer, page_size: int, resume: ResumeToken | None
+        self, where: str, layer: Layer, page_size: int, after: int | None
     ) -> ObjectIdRangePaginator:
         answer = self._get(self._query_url, {"where": where, "returnIdsOnly": "true", "f": "json"})
         listed = answer.get("objectIds") or []  # null means no rows match
@@ -169,7 +196,7 @@ class ArcGISSource:
             page_size,
             oid_field=layer.oid_field,
             where=where,
-            after=_resume_value(resume, "after_oid"),
+            after=after,
         )
 
     def _get(

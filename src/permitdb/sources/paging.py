@@ -9,7 +9,8 @@ Three verbs, used in a loop by every connector::
         ...                                   # 3. has_more / token say what comes next
 
 A page ends the walk when it is empty, when the portal says there is no more (``more=False``),
-or, when the portal gives no such flag, when it is shorter than the page size. A strategy whose
+or, when the portal gives no such flag, when it is shorter than the page size (for
+``OffsetPaginator``: and the portal's count is reached, see below). A strategy whose
 next token equals the current one would ask for the same page forever: that is a
 ``FatalSourceError``, not a hang.
 
@@ -61,6 +62,11 @@ RERUN_ADVICE: Final = (
 class UnprovenPageError(IncompleteReadError, RetriableSourceError):
     """A page the sync cannot trust: asked for again (it is retriable) and, when it keeps
     coming back, the run ends ``incomplete`` (it is an incomplete read)."""
+
+
+class RepeatedPageError(UnprovenPageError):
+    """The portal answered a page with exactly the records of the page before: it ignores the
+    offset (or served a page twice, when a retry gets past it)."""
 
 
 def short_of_count(read: int, expected: int | None) -> bool:
@@ -181,7 +187,7 @@ class OffsetPaginator(Paginator[int]):
         super().vet(records, more=more)
         if records and self._previous is not None and list(records) == self._previous[1]:
             # Whole records, not keys: portals legitimately repeat keys (NYC DOB) across pages.
-            raise UnprovenPageError(
+            raise RepeatedPageError(
                 f"the page at offset {self.token} holds exactly the records of the page at "
                 f"offset {self._previous[0]}: the portal ignores the offset or served a page "
                 f"twice, so the records in between would be lost. {RERUN_ADVICE}"
@@ -233,7 +239,9 @@ class CountMemo:
         self._known: dict[str | None, int | None] = {}
 
     def count(self, since: str | None) -> int | None:
-        """Ask the portal, and remember the answer for the next sync with this ``since``."""
+        """Ask the portal, and remember the answer for the next sync with this ``since`` (a
+        failure too, as "unknown": the caller reports it, and the sync does not ask again)."""
+        self._known[since] = None
         self._known[since] = counted = self._count(since)
         return counted
 

@@ -50,7 +50,7 @@ class Fault:
     def rewrite(
         self, dialect: Dialect, request: ReplayRequest, previous: ReplayRequest | None
     ) -> ReplayRequest:
-        """The request the portal really answers (``previous``: the last page request)."""
+        """The request the portal really answers (``previous``: the page request served last)."""
         return request
 
     def alter(self, dialect: Dialect, kind: RequestKind, document: Any) -> Any:
@@ -132,12 +132,12 @@ class EsriError(Fault):
         return {"error": {"code": self.code, "message": message, "details": []}}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Malformed(Fault):
     """``transform(document)`` instead of the answer to requests of ``kind``."""
 
+    transform: Callable[[Any], Any]
     kind: RequestKind = "page"
-    transform: Callable[[Any], Any] = lambda document: document
     times: int | None = None
 
     def affects(self) -> frozenset[RequestKind]:
