@@ -37,8 +37,8 @@ def test_a_failing_dataset_does_not_stop_the_next_one(
     assert "Traceback" not in result.output
     assert f"{BROKEN} failed:" in result.stderr
     assert "ArcGIS error 400" in result.stderr
-    runs = runner.invoke(app, ["runs", "--dataset", HEALTHY])
+    runs = runner.invoke(app, ["--demo", "runs", "--dataset", HEALTHY])
     assert runs.exit_code == 0, runs.output
     assert "succeeded" in runs.output
-    failed = runner.invoke(app, ["runs", "--dataset", BROKEN])
+    failed = runner.invoke(app, ["--demo", "runs", "--dataset", BROKEN])
     assert "failed" in failed.output

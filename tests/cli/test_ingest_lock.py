@@ -38,8 +38,9 @@ def holding(engine: Engine, release: threading.Event) -> threading.Thread:
 def test_a_busy_dataset_is_reported_in_one_line_saying_what_to_do(
     runner: CliRunner, data_dir: Path
 ) -> None:
-    assert runner.invoke(app, ["db", "migrate"]).exit_code == 0
-    engine = create_engine_for(get_settings().resolved_database_url())
+    # --from-recordings syncs into the demo database, so that is where the lock is held
+    assert runner.invoke(app, ["--demo", "db", "migrate"]).exit_code == 0
+    engine = create_engine_for(get_settings().resolved_demo_database_url())
     release = threading.Event()
     holder = holding(engine, release)
     try:
@@ -56,8 +57,9 @@ def test_a_busy_dataset_is_reported_in_one_line_saying_what_to_do(
 
 
 def test_wait_queues_the_sync_behind_the_running_one(runner: CliRunner, data_dir: Path) -> None:
-    assert runner.invoke(app, ["db", "migrate"]).exit_code == 0
-    engine = create_engine_for(get_settings().resolved_database_url())
+    # --from-recordings syncs into the demo database, so that is where the lock is held
+    assert runner.invoke(app, ["--demo", "db", "migrate"]).exit_code == 0
+    engine = create_engine_for(get_settings().resolved_demo_database_url())
     release = threading.Event()
     released_at: list[datetime] = []
 
