@@ -42,7 +42,7 @@ _HEADERS: Final[dict[str, dict[str, Any]]] = {
 _EVERY_RESPONSE: Final = ("X-Request-Id", "X-Response-Time-ms")
 # Free text holds no control character and is not blank: params.strict refuses both.
 _TEXT_CHARACTER: Final = f"[^{CONTROL_CHARACTERS}]"
-_FREE_TEXT: Final = f"^{_TEXT_CHARACTER}*[^\\s{CONTROL_CHARACTERS}]{_TEXT_CHARACTER}*$"
+FREE_TEXT_PATTERN: Final = f"^{_TEXT_CHARACTER}*[^\\s{CONTROL_CHARACTERS}]{_TEXT_CHARACTER}*$"
 # A string schema with one of these already excludes a NUL, or is not free text.
 _CONSTRAINED: Final = ("pattern", "enum", "const", "format")
 
@@ -88,7 +88,7 @@ def _forbid_nul(schema: dict[str, Any]) -> None:
     if schema.get("type") == "string":
         schema.setdefault("minLength", 1)  # an empty value is refused (params.strict)
         if not any(key in schema for key in _CONSTRAINED):
-            schema["pattern"] = _FREE_TEXT
+            schema["pattern"] = FREE_TEXT_PATTERN
 
 
 def _documented(error: type[ApiError]) -> dict[str, Any]:

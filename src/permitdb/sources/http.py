@@ -7,10 +7,10 @@ portal's ``Retry-After`` wins, capped by the backoff maximum) and end in
 ``FatalSourceError`` naming what to fix. ``origin_map`` points a live host at another origin
 (the replay portal) without the connectors knowing.
 
-Redirects are followed here, not by httpx, which drops only ``Authorization`` when a redirect
-leaves the origin: every credential header and query parameter (``redaction``) stays behind.
-Every message this client raises or logs is redacted of the secrets the request carried and
-those configured in the settings, whatever the portal echoed back.
+Redirects are followed by ``sources.redirects``, not by httpx, which drops only
+``Authorization`` when a redirect leaves the origin. Every message this client raises or logs
+is redacted of the secrets the request carried and those configured in the settings, whatever
+the portal echoed back.
 """
 
 from __future__ import annotations
@@ -34,14 +34,13 @@ import orjson
 from permitdb.errors import FatalSourceError, RetriableSourceError
 from permitdb.settings import Settings, get_settings
 from permitdb.sources.redaction import (
-    SENSITIVE_HEADERS,
-    SENSITIVE_PARAMS,
     configured_secrets,
     redact_headers,
     redact_secrets,
     redact_url,
     request_secrets,
 )
+from permitdb.sources.redirects import follow_redirects
 
 __all__ = ["HttpClient", "Params", "redact_url"]
 
@@ -52,7 +51,6 @@ Params = Mapping[str, str | int | float]
 RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
 BODY_EXCERPT_CHARS: Final = 300
-MAX_REDIRECTS: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +79,7 @@ class HttpClient:
         self._client = httpx.Client(
             timeout=httpx.Timeout(self._settings.http_timeout_s),
             headers={"User-Agent": self._settings.user_agent},
-            follow_redirects=False,  # followed by _follow, which keeps credentials home
+            follow_redirects=False,  # sources.redirects follows them, keeping credentials home
             transport=transport,
         )
 
@@ -241,7 +239,7 @@ class HttpClient:
         self, request: httpx.Request, *, stream: bool, shown: str, secrets: frozenset[str]
     ) -> httpx.Response | _Failure:
         try:
-            response = self._follow(request, stream=stream, shown=shown)
+            response = follow_redirects(self._client, request, stream=stream, shown=shown)
         except httpx.TransportError as exc:
             if _unresolvable(exc):  # a wrong domain or no network: waiting will not help
                 raise FatalSourceError(
@@ -260,29 +258,6 @@ class HttpClient:
             response.close()
             raise FatalSourceError(_fatal_message(shown, response, secrets))
         return response
-
-    def _follow(self, request: httpx.Request, *, stream: bool, shown: str) -> httpx.Response:
-        """Send ``request``, following redirects; credentials never leave its origin."""
-        home = _origin(request.url)
-        for _ in range(MAX_REDIRECTS + 1):
-            response = self._client.send(request, stream=stream)
-            following = response.next_request
-            if following is None:
-                return response
-            response.close()
-            if _origin(following.url) != home and _carries_credentials(following):
-                log.warning(
-                    "GET %s redirected to another origin (%s): its credentials are not sent "
-                    "there. Update the catalog entry's endpoint to the new address.",
-                    shown,
-                    redact_url(str(following.url.copy_with(query=None))),
-                )
-                following = _without_credentials(following)
-            request = following
-        raise FatalSourceError(
-            f"{shown}: more than {MAX_REDIRECTS} redirects in a row. The portal's address "
-            "loops: open it in a browser and put the address it ends at in the catalog entry."
-        )
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds before the next try: the portal's hint, else full-jitter exponential backoff."""
@@ -318,29 +293,6 @@ def _gunzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
             if data:  # a new gzip member starts here
                 inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     yield inflater.flush()
-
-
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    default_port = {"http": 80, "https": 443}.get(url.scheme)
-    return url.scheme, url.host, url.port or default_port
-
-
-def _carries_credentials(request: httpx.Request) -> bool:
-    named = {name.lower() for name in request.headers}
-    named |= {name.lower() for name, _ in request.url.params.multi_items()}
-    return bool(named & (SENSITIVE_HEADERS | SENSITIVE_PARAMS))
-
-
-def _without_credentials(request: httpx.Request) -> httpx.Request:
-    """``request`` minus every credential header and query parameter."""
-    headers = [
-        (k, v) for k, v in request.headers.multi_items() if k.lower() not in SENSITIVE_HEADERS
-    ]
-    params = tuple(
-        (k, v) for k, v in request.url.params.multi_items() if k.lower() not in SENSITIVE_PARAMS
-    )
-    url = request.url.copy_with(params=httpx.QueryParams(params))
-    return httpx.Request(request.method, url, headers=headers, extensions=request.extensions)
 
 
 def _excerpt(text: str, secrets: frozenset[str]) -> str:

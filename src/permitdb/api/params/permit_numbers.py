@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from permitdb.api.openapi import example
+from permitdb.api.openapi import FREE_TEXT_PATTERN, example
 from permitdb.normalize.permit_numbers import MAX_LENGTH
 
 
@@ -24,7 +24,8 @@ async def number_ask(
         Path(
             min_length=1,
             max_length=MAX_LENGTH,
-            pattern=r"\S",  # not only spaces: a blank number matches nothing
+            # not only spaces (a blank number matches nothing), no control character
+            pattern=FREE_TEXT_PATTERN,
             description="Permit number; spaces around it and letter case do not matter",
             openapi_examples=example("2026-000001 EP"),
         ),
