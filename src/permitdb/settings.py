@@ -2,11 +2,14 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+LogLevel = Literal["debug", "info", "warning", "error"]
+LogFormat = Literal["auto", "rich", "json"]
 
 
 class Settings(BaseSettings):
@@ -45,6 +48,16 @@ class Settings(BaseSettings):
         description="Rows per page an export reads (and holds in memory) at a time.",
     )
     user_agent: str = "permitdb (+https://github.com/permitdb/permitdb)"
+    log_level: LogLevel | None = Field(
+        None,
+        description="Log level (--log-level wins). Unset: info for serve and demo, warning for "
+        "the other commands.",
+    )
+    log_format: LogFormat = Field(
+        "auto",
+        description="Log lines on stderr: rich (for a terminal), json (one object a line, for "
+        "log shippers), or auto: rich when stderr is a terminal, else json.",
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

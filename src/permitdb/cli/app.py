@@ -6,7 +6,7 @@ next, exit code 1, no traceback; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +26,7 @@ from permitdb.cli import (
 )
 from permitdb.cli.console import fail
 from permitdb.errors import PermitdbError
+from permitdb.settings import LogLevel
 
 
 class _Group(TyperGroup):
@@ -47,6 +48,28 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option(
+            case_sensitive=False,
+            metavar="LEVEL",
+            help="debug, info, warning or error (default: PERMITDB_LOG_LEVEL, else info for "
+            "serve and demo, warning otherwise). PERMITDB_LOG_FORMAT=rich|json|auto picks the "
+            "format.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    from permitdb.cli.logs import configure_for_command  # here: keeps --help fast
+
+    configure_for_command(ctx.invoked_subcommand, log_level)
+
+
 app.add_typer(db.app, name="db")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(keys.app, name="keys")
