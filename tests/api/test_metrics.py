@@ -3,8 +3,10 @@ latency by route template, and sync metrics read from the run log (both engines)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 from tests.ingest.test_run import catalog_entry, ingest
 
-from permitdb.api.metrics import SyncCollector
+from permitdb.api.metrics import MULTIPROCESS_DIR_VARIABLE, SyncCollector, multiprocess_metrics
 from permitdb.store.engine import create_engine_for
 
 Scrape = Callable[[], str]
@@ -135,3 +137,32 @@ def test_a_database_that_does_not_answer_is_reported_not_raised() -> None:
     assert [(f.name, [s.value for s in f.samples]) for f in families] == [
         ("permitdb_database_up", [0])
     ]
+
+
+def test_a_configured_multiprocess_folder_starts_each_run_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "metrics"
+    monkeypatch.setenv(MULTIPROCESS_DIR_VARIABLE, str(folder))
+    with multiprocess_metrics(workers=1) as used:
+        assert used == folder
+        assert folder.is_dir()  # made when missing
+        (folder / "counter_1234.db").write_bytes(b"samples of an earlier run")
+    with multiprocess_metrics(workers=4):
+        assert list(folder.iterdir()) == []
+    assert folder.is_dir()  # the operator's folder stays
+
+
+def test_several_workers_get_a_folder_of_their_own_for_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(MULTIPROCESS_DIR_VARIABLE, raising=False)
+    with multiprocess_metrics(workers=1) as used:
+        assert used is None
+        assert MULTIPROCESS_DIR_VARIABLE not in os.environ
+    with multiprocess_metrics(workers=2) as used:
+        assert used is not None
+        assert os.environ[MULTIPROCESS_DIR_VARIABLE] == str(used)
+        assert used.is_dir()
+    assert MULTIPROCESS_DIR_VARIABLE not in os.environ
+    assert not used.exists()

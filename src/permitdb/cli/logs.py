@@ -69,12 +69,18 @@ class JsonFormatter(logging.Formatter):
 
 
 class KeyValueFormatter(logging.Formatter):
-    """The message, then ``request_id=…`` and the extra fields: Rich adds time and level."""
+    """The message, then ``request_id=…`` and the extra fields the message does not already
+    show (an access line's method, path and status are in its message): Rich adds time and
+    level."""
 
     def format(self, record: logging.LogRecord) -> str:
-        fields = {"request_id": getattr(record, "request_id", None), **_extras(record)}
-        pairs = " ".join(f"{name}={value}" for name, value in fields.items() if value is not None)
         message = mask_secrets(record.getMessage())
+        fields = {"request_id": getattr(record, "request_id", None), **_extras(record)}
+        pairs = " ".join(
+            f"{name}={value}"
+            for name, value in fields.items()
+            if value is not None and str(value) not in message
+        )
         return f"{message}  {pairs}" if pairs else message
 
 
