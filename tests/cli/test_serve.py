@@ -167,11 +167,15 @@ def test_root_path_is_in_the_documents_and_untrusted_proxies_are_ignored(
         document = httpx.get(f"{server.url}/openapi.json").json()
         docs_page = httpx.get(f"{server.url}/docs").text
         health = httpx.get(f"{server.url}/v1/health", headers={"X-Forwarded-For": "203.0.113.7"})
+        missing = httpx.get(f"{server.url}/v1/no-such-thing")
+        wrong_method = httpx.delete(f"{server.url}/v1/permits/abc")
         time.sleep(0.5)
         lines = server.log_lines()
 
     assert document["servers"] == [{"url": "/permitdb"}]
     assert "/permitdb/openapi.json" in docs_page
+    assert "See /permitdb/docs for the list" in missing.json()["error"]["message"]
+    assert wrong_method.headers["allow"] == "GET"  # from the route templates, prefix aside
     assert health.status_code == 200
     (line,) = [line for line in lines if line.get("request_id") == health.headers["x-request-id"]]
     assert line["client"] == "127.0.0.1"  # no --proxy-headers: the header is not believed
