@@ -34,6 +34,8 @@ def shown_path(scope: Scope) -> str:
 
 
 def log_access(scope: Scope, status: int, started: float, request_id: str) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     client = scope.get("client")
     method, path = scope["method"], shown_path(scope)
