@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         description="Log lines on stderr: rich (for a terminal), json (one object a line, for "
         "log shippers), or auto: rich when stderr is a terminal, else json.",
     )
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        """PERMITDB_LOG_LEVEL=INFO is as good as info (the option takes either too)."""
+        return value.lower() if isinstance(value, str) else value
 
     def resolved_database_url(self) -> str:
         if self.database_url:

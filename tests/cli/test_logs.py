@@ -183,7 +183,7 @@ def test_log_level_option_and_environment(runner: CliRunner, cli_env: Callable[.
     assert permitdb.level == logging.DEBUG
     assert runner.invoke(cli, ["catalog", "check"]).exit_code == 0
     assert permitdb.level == logging.WARNING  # a command that is not a server
-    cli_env(PERMITDB_LOG_LEVEL="error")
+    cli_env(PERMITDB_LOG_LEVEL="ERROR")
     assert runner.invoke(cli, ["catalog", "check"]).exit_code == 0
     assert permitdb.level == logging.ERROR
     assert runner.invoke(cli, ["--log-level", "info", "catalog", "check"]).exit_code == 0
@@ -195,3 +195,22 @@ def test_an_unknown_log_level_is_refused_with_the_choices(runner: CliRunner) -> 
     assert result.exit_code == 2
     assert "debug" in result.output
     assert "error" in result.output
+
+
+@pytest.mark.parametrize(
+    ("log_format", "formatter"), [("json", "JsonFormatter"), ("Rich", "KeyValueFormatter")]
+)
+def test_the_format_comes_from_the_environment(
+    runner: CliRunner, cli_env: Callable[..., None], log_format: str, formatter: str
+) -> None:
+    cli_env(PERMITDB_LOG_FORMAT=log_format)
+    assert runner.invoke(cli, ["catalog", "check"]).exit_code == 0
+    (handler,) = logging.getLogger().handlers
+    assert type(handler.formatter).__name__ == formatter
+
+
+def test_auto_is_json_off_a_terminal(runner: CliRunner, cli_env: Callable[..., None]) -> None:
+    cli_env(PERMITDB_LOG_FORMAT="auto")
+    assert runner.invoke(cli, ["catalog", "check"]).exit_code == 0  # CliRunner is no terminal
+    (handler,) = logging.getLogger().handlers
+    assert type(handler.formatter).__name__ == "JsonFormatter"
