@@ -18,6 +18,7 @@ from permitdb.api.metrics import MULTIPROCESS_DIR_VARIABLE, SyncCollector, multi
 from permitdb.store.engine import create_engine_for
 
 Scrape = Callable[[], str]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "observability.md"
 
 
 @pytest.fixture
@@ -66,6 +67,17 @@ def test_the_response_is_prometheus_text(client: TestClient, make_key: Callable[
         "permitdb_source_last_success_timestamp_seconds",
         "permitdb_source_last_success_age_seconds",
     } <= names
+
+
+def test_every_metric_is_documented(
+    client: TestClient, record_run: Callable[..., None], scrape: Scrape
+) -> None:
+    record_run("testville-ny/building-permits", "succeeded")  # so every family has samples
+    client.get("/v1/health")
+    documented = DOCS.read_text()
+    for family in text_string_to_metric_families(scrape()):
+        exposed = family.name + ("_total" if family.type == "counter" else "")
+        assert f"| `{exposed}` | {family.type} |" in documented, exposed
 
 
 def test_request_counters_move_by_route_template_and_status(

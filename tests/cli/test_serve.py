@@ -19,7 +19,10 @@ from typing import Any
 
 import httpx
 import pytest
+import typer
 from prometheus_client.parser import text_string_to_metric_families
+
+from permitdb.cli.app import app as cli
 
 SECRET = "serve-test-secret"
 # A worker imports the whole app before it answers; two of them on a busy two-core machine
@@ -180,6 +183,15 @@ def test_root_path_is_in_the_documents_and_untrusted_proxies_are_ignored(
     (line,) = [line for line in lines if line.get("request_id") == health.headers["x-request-id"]]
     assert line["client"] == "127.0.0.1"  # no --proxy-headers: the header is not believed
     assert line["path"] == "/permitdb/v1/health"
+
+
+def test_every_serve_option_is_documented() -> None:
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "observability.md").read_text()
+    command = typer.main.get_command(cli).commands["serve"]
+    for parameter in command.params:
+        for option in parameter.opts:
+            if option != "--help":
+                assert f"`{option}" in documented, option
 
 
 @pytest.mark.parametrize("workers", ["0", "-1"])
