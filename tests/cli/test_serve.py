@@ -165,7 +165,7 @@ def test_two_workers_answer_health_and_metrics_summed_across_both(
 def test_root_path_is_in_the_documents_and_untrusted_proxies_are_ignored(
     database_url: str, tmp_path: Path
 ) -> None:
-    with running_server(database_url, tmp_path, "--root-path", "/permitdb/") as server:
+    with running_server(database_url, tmp_path, "--root-path", "permitdb/") as server:
         # the proxy strips /permitdb before forwarding; the API says where it lives
         document = httpx.get(f"{server.url}/openapi.json").json()
         docs_page = httpx.get(f"{server.url}/docs").text

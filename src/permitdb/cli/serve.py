@@ -71,7 +71,8 @@ class Serving:
 
 
 def _run(db: Engine, host: str, port: int, serving: Serving = Serving()) -> None:
-    root_path = serving.root_path.rstrip("/")
+    # "permitdb", "/permitdb/" and "/permitdb" all mean the prefix /permitdb
+    root_path = "/" + serving.root_path.strip("/") if serving.root_path.strip("/") else ""
     processes = f", {serving.workers} workers" if serving.workers > 1 else ""
     console.print(
         f"Serving {shown_url(settings())} on http://{host}:{port}{root_path} "
