@@ -74,8 +74,10 @@ def _run(db: Engine, host: str, port: int, serving: Serving = Serving()) -> None
     # "permitdb", "/permitdb/" and "/permitdb" all mean the prefix /permitdb
     root_path = "/" + serving.root_path.strip("/") if serving.root_path.strip("/") else ""
     processes = f", {serving.workers} workers" if serving.workers > 1 else ""
+    # the proxy strips the prefix: this server itself answers without it
+    behind = f", published by the proxy under {root_path}" if root_path else ""
     console.print(
-        f"Serving {shown_url(settings())} on http://{host}:{port}{root_path} "
+        f"Serving {shown_url(settings())} on http://{host}:{port}{behind} "
         f"(docs: {root_path}/docs{processes})"
     )
     with multiprocess_metrics(serving.workers):
