@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from permitdb.log_context import LogFormat, LogLevel
+
 DEFAULT_DATA_DIR = Path("data")
 # Inside the package, so a wheel install finds them (in a checkout: a symlink to recordings/).
 BUNDLED_RECORDINGS_DIR = Path(__file__).resolve().parent / "recordings"
@@ -125,6 +127,16 @@ class Settings(BaseSettings):
         description="User-Agent sent to portals; add a contact so a portal's operator can "
         "reach you.",
     )
+    log_level: LogLevel | None = Field(
+        None,
+        description="Log level (--log-level wins). Unset: info for serve and demo, warning for "
+        "the other commands.",
+    )
+    log_format: LogFormat = Field(
+        "auto",
+        description="Log lines on stderr: rich (for a terminal), json (one object a line, for "
+        "log shippers), or auto: rich when stderr is a terminal, else json.",
+    )
 
     @field_validator("catalog_dirs", mode="before")
     @classmethod
@@ -135,6 +147,12 @@ class Settings(BaseSettings):
     @classmethod
     def _secret_list(cls, value: Any) -> Any:
         return _split_list(value, ",")
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        """PERMITDB_LOG_LEVEL=INFO is as good as info (the option takes either too)."""
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

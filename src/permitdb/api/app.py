@@ -16,6 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from permitdb import __version__
 from permitdb.api.handlers import install_error_handlers
 from permitdb.api.limits import request_limits
+from permitdb.api.metrics import RequestMetrics
 from permitdb.api.middleware import RequestContext
 from permitdb.api.openapi import install_openapi, operation_id
 from permitdb.api.params.strict import reject_unknown_parameters
@@ -25,6 +26,7 @@ from permitdb.api.routes import (
     jurisdiction_requests,
     jurisdictions,
     meta,
+    metrics,
     permit_numbers,
     permits,
     places,
@@ -70,7 +72,11 @@ TAGS = [
         "name": "browse",
         "description": "The values the permit filters take, with record counts (API key required).",
     },
-    {"name": "meta", "description": "Service health and the data release date (public)."},
+    {
+        "name": "meta",
+        "description": "Service health and the data release date (public); Prometheus metrics "
+        "(a key with the metrics:read scope).",
+    },
 ]
 
 
@@ -101,10 +107,12 @@ def create_app(
         generate_unique_id_function=operation_id,
         dependencies=[Depends(reject_unknown_parameters)],
     )
-    app.state.permitdb = ApiState(
-        engine=engine or engine_from_settings(settings),
+    engine = engine or engine_from_settings(settings)
+    app.state.permitdb = state = ApiState(
+        engine=engine,
         settings=settings,
         catalog=tuple(load_catalog(settings.catalog_dirs) if catalog is None else catalog),
+        metrics=RequestMetrics(engine),
     )
     install_error_handlers(app)
     # The middleware added last runs first: RequestContext stays outermost, so its timing
@@ -112,12 +120,13 @@ def create_app(
     # oversized request is refused before anything else reads it.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(request_limits)
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestContext, metrics=state.metrics)
     # jurisdiction_requests before jurisdictions, permit_numbers before permits: a fixed path
     # segment would otherwise be read as a slug or a permit id
     for module in (
         health,
         meta,
+        metrics,
         jurisdiction_requests,
         jurisdictions,
         permit_numbers,
@@ -127,3 +136,11 @@ def create_app(
         app.include_router(module.router)
     install_openapi(app)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The API over the database the environment's settings name, built in the process that
+    calls it: the factory each ``permitdb serve --workers N`` worker calls (so each opens its
+    own connection pool), and the one to hand a process manager of your own:
+    ``uvicorn --factory permitdb.api.app:app_from_settings``."""
+    return create_app()

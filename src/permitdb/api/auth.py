@@ -37,11 +37,12 @@ from permitdb.api.state import State
 from permitdb.settings import SigningSecrets
 from permitdb.store.api_keys import ApiKeyRow, find_active_key, rehash_api_key, touch_api_key
 
-# people:read adds person-level fields (owner, applicant) and the owner filter; a key has it
-# only when created with it explicitly.
-SCOPES: Final = ("permits:read", "people:read")
+# people:read adds person-level fields (owner, applicant) and the owner filter; metrics:read
+# lets a monitoring system scrape /metrics. A key has either only when created with it.
+SCOPES: Final = ("permits:read", "people:read", "metrics:read")
 DEFAULT_SCOPES: Final = ("permits:read",)
 PEOPLE_SCOPE: Final = "people:read"
+METRICS_SCOPE: Final = "metrics:read"
 TOUCH_INTERVAL: Final = timedelta(minutes=1)
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer pdb_live_…")

@@ -71,13 +71,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     request_id = request_id_of(request.scope)
     path = request.url.path
+    # behind a proxy's prefix (serve --root-path) the path holds it, the route templates do not
+    root_path: str = request.scope.get("root_path", "")
     if exc.status_code == 404:
-        message = f"No endpoint at {path}. See /docs for the list of endpoints."
+        message = f"No endpoint at {path}. See {root_path}/docs for the list of endpoints."
         if len(path) > 1 and path.endswith("/"):
             message = f"No endpoint at {path}: drop the trailing slash ({path.rstrip('/')})."
         return error_response(NotFound(message), request_id)
     if exc.status_code == 405:
-        allowed = _allowed_methods(request.app, path, (exc.headers or {}).get("Allow", ""))
+        allowed = _allowed_methods(
+            request.app, path.removeprefix(root_path), (exc.headers or {}).get("Allow", "")
+        )
         message = f"{request.method} is not allowed on {path}; use {allowed or 'GET'}."
         headers = {**(exc.headers or {}), "Allow": allowed}
         return error_response(MethodNotAllowed(message), request_id, headers=headers)

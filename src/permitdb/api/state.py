@@ -1,4 +1,4 @@
-"""What every request shares (engine, settings, catalog) and its own database connection."""
+"""What every request shares (engine, settings, catalog, metrics) and its own connection."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 
 from permitdb.api.key_cache import KeyCache
+from permitdb.api.metrics import RequestMetrics
 from permitdb.catalog.model import CatalogEntry
 from permitdb.services.counts import CountCache
 from permitdb.settings import Settings
@@ -20,6 +21,7 @@ class ApiState:
     engine: Engine
     settings: Settings
     catalog: Sequence[CatalogEntry]
+    metrics: RequestMetrics
     keys: KeyCache = field(default_factory=KeyCache)
     counts: CountCache = field(default_factory=CountCache)  # browse lists, per data version
 

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from permitdb.cli.lazy import HELP_MARKUP, LazyCommand
+from permitdb.log_context import LogLevel
 
 # Each sub-command and where it lives, in the order --help lists them.
 COMMANDS = {
@@ -76,6 +77,7 @@ def _print_version(asked: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     show_version: Annotated[
         bool,
         typer.Option(
@@ -92,10 +94,24 @@ def root(
             help="Use the demo database (PERMITDB_DEMO_DATABASE_URL) instead of the live one.",
         ),
     ] = False,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option(
+            case_sensitive=False,
+            metavar="LEVEL",
+            help="debug, info, warning or error (default: PERMITDB_LOG_LEVEL, else info for "
+            "serve and demo, warning otherwise). PERMITDB_LOG_FORMAT=rich|json|auto picks the "
+            "format.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """permitdb: US building-permit data from public portals, served by one REST API."""
-    from permitdb.cli.console import use_demo_database  # the database layer: only past --help
+    # here, not at the top: the database layer and logging set-up are not needed for --help
+    from permitdb.cli.console import use_demo_database
+    from permitdb.cli.logs import configure_for_command
 
+    configure_for_command(ctx.invoked_subcommand, log_level)
     use_demo_database(demo)
 
 

@@ -3,8 +3,9 @@ its own database)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 import uvicorn
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 
 from permitdb.api.app import create_app
 from permitdb.api.limits import SERVER_HEAD_BYTES
+from permitdb.api.metrics import multiprocess_metrics
 from permitdb.catalog.load import load_catalog
 from permitdb.cli.console import (
     console,
@@ -25,6 +27,7 @@ from permitdb.cli.console import (
 from permitdb.cli.demo_guard import demo_lock, listen_problem
 from permitdb.cli.ingest import run_ingest
 from permitdb.cli.keys import create_key
+from permitdb.cli.logs import applied_config
 from permitdb.cli.secret_check import check_secret_for
 from permitdb.store.api_keys import list_api_keys, revoke_api_key
 from permitdb.store.migrate import require_head, upgrade
@@ -32,23 +35,91 @@ from permitdb.store.permits import PermitQuery, search_permits
 
 HostOption = Annotated[str, typer.Option(help="Interface to listen on")]
 PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port")]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        help="Server processes, each with its own database connections; with more than one, "
+        "/metrics sums their request counters (docs/observability.md).",
+    ),
+]
+ProxyHeadersOption = Annotated[
+    bool,
+    typer.Option(
+        help="Behind a reverse proxy: take the client's address and scheme from "
+        "X-Forwarded-For / X-Forwarded-Proto, when the proxy's address is in "
+        "--forwarded-allow-ips.",
+    ),
+]
+ForwardedAllowIpsOption = Annotated[
+    str,
+    typer.Option(
+        help="Comma-separated addresses or networks of the proxies whose forwarded headers are "
+        "trusted ('*' trusts any: only when nothing else can reach the server).",
+    ),
+]
+RootPathOption = Annotated[
+    str,
+    typer.Option(
+        help="The path prefix the proxy serves the API under (e.g. /permitdb), when it strips "
+        "it before forwarding: /docs and the OpenAPI document's servers use it.",
+    ),
+]
+# uvicorn imports this in each worker process; each worker builds its own app from settings.
+APP_FACTORY: Final = "permitdb.api.app:app_from_settings"
+# How long a worker may take to start (import and build the app) and to answer the supervisor's
+# later pings. uvicorn's 5 s restarts workers in a loop on a busy two-core machine.
+WORKER_HEALTHCHECK_S: Final = 30
 
 
-def _run(db: Engine, host: str, port: int) -> None:
-    console.print(f"Serving {shown_url(settings())} on http://{host}:{port} (docs: /docs)")
-    uvicorn.run(
-        create_app(db, settings()),
-        host=host,
-        port=port,
-        log_level="info",
-        # above api.limits, so an oversized head gets our envelope, not h11's plain-text 400
-        h11_max_incomplete_event_size=SERVER_HEAD_BYTES,
+@dataclass(frozen=True, slots=True)
+class Serving:
+    """How ``serve`` runs uvicorn beyond host and port (``demo`` takes the defaults)."""
+
+    workers: int = 1
+    proxy_headers: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
+    root_path: str = ""
+
+
+def _run(db: Engine, host: str, port: int, serving: Serving = Serving()) -> None:
+    # "permitdb", "/permitdb/" and "/permitdb" all mean the prefix /permitdb
+    root_path = "/" + serving.root_path.strip("/") if serving.root_path.strip("/") else ""
+    processes = f", {serving.workers} workers" if serving.workers > 1 else ""
+    # the proxy strips the prefix: this server itself answers without it
+    behind = f", published by the proxy under {root_path}" if root_path else ""
+    console.print(
+        f"Serving {shown_url(settings())} on http://{host}:{port}{behind} "
+        f"(docs: {root_path}/docs{processes})"
     )
+    with multiprocess_metrics(serving.workers):
+        # One process serves the app built here (over ``db``); several need an import string
+        # to build theirs from, the same settings.
+        app = create_app(db, settings()) if serving.workers == 1 else APP_FACTORY
+        uvicorn.run(
+            app,
+            factory=serving.workers > 1,
+            host=host,
+            port=port,
+            workers=serving.workers,
+            proxy_headers=serving.proxy_headers,
+            forwarded_allow_ips=serving.forwarded_allow_ips,
+            root_path=root_path,
+            log_config=applied_config(),
+            access_log=False,  # the API writes its own access line, with the request id
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            # above api.limits, so an oversized head gets our envelope, not h11's plain text
+            h11_max_incomplete_event_size=SERVER_HEAD_BYTES,
+        )
 
 
 def serve(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
+    workers: WorkersOption = 1,
+    proxy_headers: ProxyHeadersOption = False,
+    forwarded_allow_ips: ForwardedAllowIpsOption = "127.0.0.1",
+    root_path: RootPathOption = "",
     migrate: Annotated[
         bool,
         typer.Option(
@@ -64,7 +135,7 @@ def serve(
         upgrade(db)
     else:
         require_head(db)
-    _run(db, host, port)
+    _run(db, host, port, Serving(workers, proxy_headers, forwarded_allow_ips, root_path))
 
 
 def _demo_key(db: Engine, *, revoke_earlier: bool) -> str:
