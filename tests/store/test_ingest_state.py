@@ -21,6 +21,7 @@ from permitdb.store.ingest_state import (
 from permitdb.store.permits import UpsertCounts
 
 NOW = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+FIELDS = {"id": {"kinds": ["scalar"], "always": True}}
 
 
 def run_two_pages(engine: Engine, dataset: str, *, since: str | None) -> int:
@@ -35,6 +36,7 @@ def run_two_pages(engine: Engine, dataset: str, *, since: str | None) -> int:
                 since=since,
                 resume={"offset": page * 1000},
                 pending_cursor_value=f"2026-03-1{page}T00:00:00Z",
+                source_fields=FIELDS,
                 fetched=1000,
                 counts=UpsertCounts(inserted=900, updated=60, unchanged=30),
                 rejected=10,
@@ -59,6 +61,7 @@ def test_pages_advance_the_resume_point_and_add_up(engine: Engine, austin: Catal
         since="2026-03-01T00:00:00Z",
         resume={"offset": 2000},
         run_id=run_id,
+        source_fields=FIELDS,
     )
     assert (run.id, run.status, run.mode, run.started_at) == (run_id, "running", "incremental", NOW)
     assert (run.fetched, run.inserted, run.updated, run.unchanged, run.rejected) == (
@@ -89,7 +92,7 @@ def test_success_moves_the_cursor_and_clears_the_resume_point(
         )
         state = load_state(conn, austin.slug)
         [run] = list_runs(conn)
-    assert state == SyncState(austin.slug, "2026-03-12T00:00:00Z", None, None, None, run_id)
+    assert state == SyncState(austin.slug, "2026-03-12T00:00:00Z", None, None, None, run_id, FIELDS)
     assert (run.status, run.finished_at, run.cursor_after) == (
         "succeeded",
         later,

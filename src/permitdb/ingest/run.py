@@ -9,6 +9,7 @@ just past what was committed). Memory is bounded by the page size.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,14 +20,17 @@ from sqlalchemy import Engine
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import IncompleteReadError, PermitdbError, SchemaDriftError, SourceError
 from permitdb.ingest import cursor as cursors
-from permitdb.ingest.page import normalize_page
-from permitdb.sources.base import Source
+from permitdb.ingest.contract import SchemaContract
+from permitdb.ingest.page import NormalizedPage, normalize_page
+from permitdb.ingest.poison import write_page
+from permitdb.ingest.requarantine import retry_quarantined
+from permitdb.sources.base import Page, Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient
 from permitdb.sources.registry import build_source
 from permitdb.store import ingest_state
 from permitdb.store.datasets import register_datasets
-from permitdb.store.permits import upsert_permits
+from permitdb.store.quarantine import resolve_loaded
 
 log = logging.getLogger("permitdb.ingest")
 
@@ -132,31 +136,19 @@ def ingest_dataset(
     pending = plan.pending
     status: RunStatus = "succeeded"
     error: str | None = None
+    contract = SchemaContract(entry, state.source_fields if state else None)
     try:
+        resolved = retry_quarantined(engine, entry, run_id=run_id, clock=clock)
+        if resolved:
+            log.info("ingest %s: %d quarantined records load now", entry.slug, resolved)
         for page in source.pages(since=plan.since, resume=plan.resume):
+            contract.check(page.records)
             normalized = normalize_page(entry, page.records, fetched_at=clock())
             if entry.cursor is not None:
                 pending = cursors.later(entry.cursor, pending, normalized.max_cursor)
-            now = clock()
-            with engine.begin() as conn:
-                counts = upsert_permits(conn, normalized.records, now=now, run_id=run_id)
-                ingest_state.quarantine(
-                    conn, entry.slug, run_id=run_id, rejects=normalized.rejects, now=now
-                )
-                ingest_state.save_page(
-                    conn,
-                    entry.slug,
-                    run_id=run_id,
-                    since=plan.since,
-                    resume=page.resume,
-                    pending_cursor_value=pending,
-                    fetched=normalized.fetched,
-                    counts=counts,
-                    rejected=len(normalized.rejects),
-                    skipped=normalized.skipped,
-                    duplicates=normalized.duplicates,
-                    now=now,
-                )
+            _commit_page(
+                engine, entry, run_id, plan.since, page, normalized, pending, contract, clock()
+            )
             if progress is not None:
                 progress.advanced(entry.slug, normalized.fetched)
     except Exception as exc:  # one dataset's failure, whatever it is, must not stop the others
@@ -203,6 +195,66 @@ def ingest_dataset(
     if progress is not None:
         progress.finished(summary)
     return summary
+
+
+def _commit_page(
+    engine: Engine,
+    entry: CatalogEntry,
+    run_id: int,
+    since: str | None,
+    page: Page,
+    normalized: NormalizedPage,
+    pending: str | None,
+    contract: SchemaContract,
+    now: datetime,
+) -> None:
+    """Write a page, its rejects and the resume point past it in one transaction.
+
+    A page none of whose rows loads keeps its rejects in quarantine but not its resume point,
+    and stops the sync as drifted: the catalog entry no longer fits the portal.
+    """
+    with engine.begin() as conn:
+        written = write_page(conn, normalized.records, now=now, run_id=run_id)
+        rejects = [*normalized.rejects, *written.refused]
+        ingest_state.quarantine(conn, entry.slug, run_id=run_id, rejects=rejects, now=now)
+        if rejects and len(written.refused) == len(normalized.records):
+            every_row_rejected = True
+        else:
+            every_row_rejected = False
+            refused = {reject.source_record_id for reject in written.refused}
+            loaded = [r.source_record_id for r in normalized.records]
+            resolve_loaded(conn, entry.slug, [k for k in loaded if k not in refused], now=now)
+            contract.learn(page.records)
+            ingest_state.save_page(
+                conn,
+                entry.slug,
+                run_id=run_id,
+                since=since,
+                resume=page.resume,
+                pending_cursor_value=pending,
+                source_fields=contract.snapshot(),
+                fetched=normalized.fetched,
+                counts=written.counts,
+                rejected=len(rejects),
+                skipped=normalized.skipped,
+                duplicates=normalized.duplicates,
+                now=now,
+            )
+    if every_row_rejected:
+        raise SchemaDriftError(_every_row_rejected(entry, rejects))
+
+
+def _every_row_rejected(entry: CatalogEntry, rejects: Sequence[ingest_state.Rejected]) -> str:
+    """A page none of whose rows loaded: the catalog entry no longer fits the portal."""
+    (code, field), times = Counter((r.code, r.field) for r in rejects).most_common(1)[0]
+    example = next(r.message for r in rejects if (r.code, r.field) == (code, field))
+    return (
+        f"every one of the {len(rejects)} records of a page was rejected ({times} with {code}"
+        f"{f' on {field}' if field else ''}: {example}). The catalog entry no longer fits the "
+        f"portal: see 'permitdb quarantine --dataset {entry.slug}', fix "
+        f"catalog/jurisdictions/{entry.slug}.yaml and rerun; the cursor has not moved and "
+        "the quarantined records are read again."
+    )
 
 
 def _outcome(exc: Exception) -> tuple[RunStatus, str]:

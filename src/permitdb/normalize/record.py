@@ -69,16 +69,16 @@ def normalize_record(
 
 def storable(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The raw record as both engines can store it: NUL characters (which PostgreSQL text and
-    JSONB refuse) become U+FFFD, the usual stand-in for an unrepresentable character.
-    Everything else is kept exactly."""
-    return {key: _nul_free(value) for key, value in raw.items()}
+    JSONB refuse, in values and in keys alike) become U+FFFD, the usual stand-in for an
+    unrepresentable character. Everything else is kept exactly."""
+    return {_nul_free(key): _nul_free(value) for key, value in raw.items()}
 
 
 def _nul_free(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd") if "\x00" in value else value
     if isinstance(value, dict):
-        return {key: _nul_free(item) for key, item in value.items()}
+        return {_nul_free(key): _nul_free(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_nul_free(item) for item in value]
     return value

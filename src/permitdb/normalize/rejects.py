@@ -18,4 +18,8 @@ REJECT_CODES: Final[dict[str, str]] = {
     ),
     "pattern_mismatch": "a field fails the catalog entry's `patterns` regex (e.g. shifted rows)",
     "missing_required_field": "a field listed in the catalog entry's `required` is empty",
+    "database_refused": (
+        "the database cannot hold the record (a number beyond its column, a text its full-text "
+        "index cannot take); the rest of the page loads"
+    ),
 }

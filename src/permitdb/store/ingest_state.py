@@ -39,6 +39,7 @@ class SyncState:
     since: str | None  # the `since` the unfinished sync started with
     resume: dict[str, Any] | None  # where the unfinished sync goes on; None when idle
     run_id: int | None
+    source_fields: dict[str, Any] | None  # the schema contract so far (ingest/contract.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class QuarantineRow:
     raw: dict[str, Any]
     raw_hash: str
     created_at: datetime
+    resolved_at: datetime | None  # the record loaded after all
 
 
 def load_state(conn: Connection, dataset: str) -> SyncState | None:
@@ -95,6 +97,7 @@ def load_state(conn: Connection, dataset: str) -> SyncState | None:
             ingest_state.c.since,
             ingest_state.c.resume,
             ingest_state.c.run_id,
+            ingest_state.c.source_fields,
         ).where(ingest_state.c.dataset == dataset)
     ).first()
     return None if row is None else SyncState(**row._mapping)
@@ -132,6 +135,7 @@ def save_page(
     since: str | None,
     resume: dict[str, Any],
     pending_cursor_value: str | None,
+    source_fields: dict[str, Any],
     fetched: int,
     counts: UpsertCounts,
     rejected: int,
@@ -139,7 +143,8 @@ def save_page(
     duplicates: int,
     now: datetime,
 ) -> None:
-    """Advance the resume point past this page and add its counters to the run."""
+    """Advance the resume point past this page, keep the fields it showed, and add its
+    counters to the run."""
     conn.execute(
         sa.update(ingest_state)
         .where(ingest_state.c.dataset == dataset)
@@ -148,18 +153,27 @@ def save_page(
             since=since,
             resume=resume,
             pending_cursor_value=pending_cursor_value,
+            source_fields=source_fields,
             updated_at=now,
         )
     )
-    added = {
-        "fetched": fetched,
-        "inserted": counts.inserted,
-        "updated": counts.updated,
-        "unchanged": counts.unchanged,
-        "rejected": rejected,
-        "skipped": skipped,
-        "duplicates": duplicates,
-    }
+    count_run(
+        conn,
+        run_id,
+        {
+            "fetched": fetched,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "rejected": rejected,
+            "skipped": skipped,
+            "duplicates": duplicates,
+        },
+    )
+
+
+def count_run(conn: Connection, run_id: int, added: Mapping[str, int]) -> None:
+    """Add to the run's counters (``RUN_COUNTERS`` names)."""
     conn.execute(
         sa.update(ingest_runs)
         .where(ingest_runs.c.id == run_id)
@@ -223,7 +237,18 @@ def quarantine(
         conn.dialect, tables.quarantine, ["dataset", "raw_hash", "reason_code"]
     )
     # RETURNING lists only the rows actually inserted; executemany rowcounts are unreliable
-    return len(conn.execute(insert.returning(tables.quarantine.c.id), rows).all())
+    stored = len(conn.execute(insert.returning(tables.quarantine.c.id), rows).all())
+    table = tables.quarantine
+    conn.execute(  # a record that loaded once and is rejected again is unresolved again
+        sa.update(table)
+        .where(
+            table.c.dataset == dataset,
+            table.c.resolved_at.is_not(None),
+            table.c.raw_hash.in_([row["raw_hash"] for row in rows]),
+        )
+        .values(resolved_at=None, run_id=run_id)
+    )
+    return stored
 
 
 def get_run(conn: Connection, run_id: int) -> RunRow | None:

@@ -235,6 +235,9 @@ ingest_state = Table(
     Column("resume", Json),  # Page.resume of the last committed page; null when idle
     Column("run_id", Serial, ForeignKey("ingest_runs.id")),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # every source field seen so far, with its value kinds (ingest/contract.py): the schema
+    # contract a later page is checked against
+    Column("source_fields", Json),
 )
 
 quarantine = Table(
@@ -250,6 +253,9 @@ quarantine = Table(
     Column("raw", Json, nullable=False),
     Column("raw_hash", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # set when the record loads after all (a catalog fix, or the portal fixed the row)
+    Column("resolved_at", UtcDateTime()),
+    Index("ix_quarantine_dataset_source_record_id", "dataset", "source_record_id"),
     # a record rejected again for the same reason is not stored twice
     Index(
         "uq_quarantine_dataset_raw_hash_reason", "dataset", "raw_hash", "reason_code", unique=True

@@ -1,0 +1,129 @@
+"""The schema contract of a dataset: the source fields its field map reads keep their shape.
+
+Each dataset remembers every source field it has seen (kept in ``ingest_state.source_fields``
+and updated with each committed page): the kinds of value it held (scalar, object, list) and
+whether every record so far carried it. A page is checked before it is written, and the sync
+stops as ``drifted`` (``SchemaDriftError``), loading nothing of it, when a mapped field
+
+* is missing from every record of the page although every earlier record had it, or although
+  a field never seen before turned up in its place (a rename). Socrata leaves null fields out of
+  a row, so a sparse field missing from one record, or from a page, is no drift by itself;
+* holds only kinds of value it never held before (text turned into an object, a number into a
+  list): the converters would read it as nothing, or as something else.
+
+A field never seen is not checked: the first sync of a dataset teaches the contract.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import SchemaDriftError
+from permitdb.normalize.fieldmap import is_empty
+from permitdb.sources.base import RawRecord
+
+# A page this short proves nothing about a field's absence (a last page of one record).
+_MIN_EVIDENCE: Final = 5
+_SHOWN: Final = 5  # new field names quoted in a message
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "list"
+    return "scalar"
+
+
+def mapped_fields(entry: CatalogEntry) -> dict[str, list[str]]:
+    """Source field -> the catalog keys that read it (field map, primary key, cursor)."""
+    readers: dict[str, list[str]] = {}
+    for target, spec in entry.field_specs().items():
+        for name in spec.source_fields():
+            readers.setdefault(name, []).append(f"fields.{target}")
+    for name in entry.primary_key or []:
+        readers.setdefault(name, []).append("primary_key")
+    if entry.cursor is not None:
+        readers.setdefault(entry.cursor.field, []).append("cursor.field")
+    return readers
+
+
+class SchemaContract:
+    """What a dataset's records looked like so far; ``check`` a page, then ``learn`` it."""
+
+    def __init__(self, entry: CatalogEntry, seen: Mapping[str, Any] | None) -> None:
+        self._entry = entry
+        self._readers = mapped_fields(entry)
+        self._kinds: dict[str, set[str]] = {}
+        self._always: dict[str, bool] = {}
+        for name, history in (seen or {}).items():
+            self._kinds[name] = set(history["kinds"])
+            self._always[name] = bool(history["always"])
+
+    def snapshot(self) -> dict[str, Any]:
+        """The history as stored in ``ingest_state.source_fields``."""
+        return {
+            name: {"kinds": sorted(self._kinds.get(name, ())), "always": always}
+            for name, always in self._always.items()
+        }
+
+    def check(self, raws: Sequence[RawRecord]) -> None:
+        """Raise ``SchemaDriftError`` when ``raws`` break the contract."""
+        if not raws or not self._always:
+            return
+        present = Counter(key for raw in raws for key in raw)
+        new_fields = sorted(key for key in present if key not in self._always)
+        enough = len(raws) >= min(_MIN_EVIDENCE, self._entry.page_size)
+        for name, readers in self._readers.items():
+            if name not in self._always:
+                continue
+            if name not in present:
+                if enough and (self._always[name] or new_fields):
+                    raise SchemaDriftError(self._missing(name, readers, len(raws), new_fields))
+                continue
+            kinds = {_kind(raw[name]) for raw in raws if not is_empty(raw.get(name))}
+            if kinds and self._kinds[name] and kinds.isdisjoint(self._kinds[name]):
+                example = next(raw[name] for raw in raws if not is_empty(raw.get(name)))
+                raise SchemaDriftError(self._changed(name, readers, kinds, example))
+
+    def learn(self, raws: Sequence[RawRecord]) -> None:
+        """Add a committed page to the history."""
+        present = Counter(key for raw in raws for key in raw)
+        for name in self._always.keys() - present.keys():
+            self._always[name] = False
+        for name, count in present.items():
+            self._always[name] = self._always.get(name, True) and count == len(raws)
+        for name in self._readers.keys() & present.keys():
+            self._kinds.setdefault(name, set()).update(
+                _kind(raw[name]) for raw in raws if not is_empty(raw.get(name))
+            )
+
+    def _missing(self, name: str, readers: list[str], records: int, new: list[str]) -> str:
+        seen = (
+            f"new fields appeared instead: {', '.join(new[:_SHOWN])}"
+            if new
+            else "every earlier record had it"
+        )
+        return (
+            f"source field {name!r} (read by {', '.join(readers)}) is missing from all {records} "
+            f"records of this page; {seen}. If the portal renamed it, point "
+            f"{readers[0]} at the new name in {self._file}; if it was dropped, remove it from "
+            "the catalog entry. Then rerun: the cursor has not moved."
+        )
+
+    def _changed(self, name: str, readers: list[str], kinds: set[str], example: Any) -> str:
+        before = " or ".join(sorted(self._kinds[name]))
+        now = " or ".join(sorted(kinds))
+        return (
+            f"source field {name!r} (read by {', '.join(readers)}) held {before} values and now "
+            f"holds {now} values (e.g. {repr(example)[:80]}). Point {readers[0]} in {self._file} "
+            "at the field that holds the value now, or give it a converter that reads the new "
+            "shape. Then rerun: the cursor has not moved."
+        )
+
+    @property
+    def _file(self) -> str:
+        return f"catalog/jurisdictions/{self._entry.slug}.yaml"
