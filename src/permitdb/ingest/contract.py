@@ -38,6 +38,18 @@ def _kind(value: Any) -> str:
     return "scalar"
 
 
+def _present(raws: Sequence[RawRecord]) -> Counter[str]:
+    """Field name -> how many of ``raws`` carry it; a NUL in a name becomes U+FFFD, as in
+    stored payloads, since neither engine's JSON takes one."""
+    counts = Counter(key for raw in raws for key in raw)
+    if not any("\x00" in key for key in counts):
+        return counts
+    clean: Counter[str] = Counter()
+    for key, count in counts.items():
+        clean[key.replace("\x00", "\ufffd")] += count
+    return clean
+
+
 def mapped_fields(entry: CatalogEntry) -> dict[str, list[str]]:
     """Source field -> the catalog keys that read it (field map, primary key, cursor)."""
     readers: dict[str, list[str]] = {}
@@ -74,7 +86,7 @@ class SchemaContract:
         """Raise ``SchemaDriftError`` when ``raws`` break the contract."""
         if not raws or not self._always:
             return
-        present = Counter(key for raw in raws for key in raw)
+        present = _present(raws)
         new_fields = sorted(key for key in present if key not in self._always)
         enough = len(raws) >= min(_MIN_EVIDENCE, self._entry.page_size)
         for name, readers in self._readers.items():
@@ -91,7 +103,7 @@ class SchemaContract:
 
     def learn(self, raws: Sequence[RawRecord]) -> None:
         """Add a committed page to the history."""
-        present = Counter(key for raw in raws for key in raw)
+        present = _present(raws)
         for name in self._always.keys() - present.keys():
             self._always[name] = False
         for name, count in present.items():

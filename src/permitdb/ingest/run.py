@@ -218,7 +218,17 @@ def _commit_page(
         rejects = [*normalized.rejects, *written.refused]
         ingest_state.quarantine(conn, entry.slug, run_id=run_id, rejects=rejects, now=now)
         if rejects and len(written.refused) == len(normalized.records):
-            every_row_rejected = True
+            every_row_rejected = True  # counted, but the resume point stays before the page
+            ingest_state.count_run(
+                conn,
+                run_id,
+                {
+                    "fetched": normalized.fetched,
+                    "rejected": len(rejects),
+                    "skipped": normalized.skipped,
+                    "duplicates": normalized.duplicates,
+                },
+            )
         else:
             every_row_rejected = False
             refused = {reject.source_record_id for reject in written.refused}
