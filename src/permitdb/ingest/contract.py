@@ -24,6 +24,7 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import SchemaDriftError
 from permitdb.normalize.fieldmap import is_empty
 from permitdb.sources.base import RawRecord
+from permitdb.sources.text import UNREADABLE_KEY
 
 # A page this short proves nothing about a field's absence (a last page of one record).
 _MIN_EVIDENCE: Final = 5
@@ -84,6 +85,7 @@ class SchemaContract:
 
     def check(self, raws: Sequence[RawRecord]) -> None:
         """Raise ``SchemaDriftError`` when ``raws`` break the contract."""
+        raws = [raw for raw in raws if UNREADABLE_KEY not in raw]  # quarantined on their own
         if not raws or not self._always:
             return
         present = _present(raws)
@@ -103,6 +105,7 @@ class SchemaContract:
 
     def learn(self, raws: Sequence[RawRecord]) -> None:
         """Add a committed page to the history."""
+        raws = [raw for raw in raws if UNREADABLE_KEY not in raw]
         present = _present(raws)
         for name in self._always.keys() - present.keys():
             self._always[name] = False
