@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import SchemaDriftError
-from permitdb.normalize.fieldmap import is_empty
 from permitdb.sources.base import RawRecord
 from permitdb.sources.text import UNREADABLE_KEY
 
@@ -31,12 +31,23 @@ _MIN_EVIDENCE: Final = 5
 _SHOWN: Final = 5  # new field names quoted in a message
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "list"
-    return "scalar"
+_KINDS: Final[dict[type, str]] = {dict: "object", list: "list"}
+
+
+@dataclass(frozen=True, slots=True)
+class PageShape:
+    """What one page's readable records carry: computed once, checked, then learned."""
+
+    records: list[RawRecord]
+    present: Counter[str]  # field -> how many records carry it
+    kinds: dict[str, set[str]]  # mapped field -> kinds of its non-null values
+
+
+def _kinds(raws: Sequence[RawRecord], name: str) -> set[str]:
+    # one pass of type() per record: this runs for every mapped field of every page
+    types = {type(raw.get(name)) for raw in raws}
+    types.discard(type(None))
+    return {_KINDS.get(kind, "scalar") for kind in types}
 
 
 def _present(raws: Sequence[RawRecord]) -> Counter[str]:
@@ -83,12 +94,21 @@ class SchemaContract:
             for name, always in self._always.items()
         }
 
-    def check(self, raws: Sequence[RawRecord]) -> None:
-        """Raise ``SchemaDriftError`` when ``raws`` break the contract."""
-        raws = [raw for raw in raws if UNREADABLE_KEY not in raw]  # quarantined on their own
-        if not raws or not self._always:
-            return
-        present = _present(raws)
+    def check(self, raws: Sequence[RawRecord]) -> PageShape:
+        """The page's shape; raises ``SchemaDriftError`` when it breaks the contract."""
+        readable = [raw for raw in raws if UNREADABLE_KEY not in raw]  # quarantined on their own
+        present = _present(readable)
+        shape = PageShape(
+            readable,
+            present,
+            {name: _kinds(readable, name) for name in self._readers.keys() & present.keys()},
+        )
+        if readable and self._always:
+            self._check(shape)
+        return shape
+
+    def _check(self, shape: PageShape) -> None:
+        raws, present = shape.records, shape.present
         new_fields = sorted(key for key in present if key not in self._always)
         enough = len(raws) >= min(_MIN_EVIDENCE, self._entry.page_size)
         for name, readers in self._readers.items():
@@ -98,23 +118,19 @@ class SchemaContract:
                 if enough and (self._always[name] or new_fields):
                     raise SchemaDriftError(self._missing(name, readers, len(raws), new_fields))
                 continue
-            kinds = {_kind(raw[name]) for raw in raws if not is_empty(raw.get(name))}
+            kinds = shape.kinds[name]
             if kinds and self._kinds[name] and kinds.isdisjoint(self._kinds[name]):
-                example = next(raw[name] for raw in raws if not is_empty(raw.get(name)))
+                example = next(raw[name] for raw in raws if raw.get(name) is not None)
                 raise SchemaDriftError(self._changed(name, readers, kinds, example))
 
-    def learn(self, raws: Sequence[RawRecord]) -> None:
+    def learn(self, shape: PageShape) -> None:
         """Add a committed page to the history."""
-        raws = [raw for raw in raws if UNREADABLE_KEY not in raw]
-        present = _present(raws)
-        for name in self._always.keys() - present.keys():
+        for name in self._always.keys() - shape.present.keys():
             self._always[name] = False
-        for name, count in present.items():
-            self._always[name] = self._always.get(name, True) and count == len(raws)
-        for name in self._readers.keys() & present.keys():
-            self._kinds.setdefault(name, set()).update(
-                _kind(raw[name]) for raw in raws if not is_empty(raw.get(name))
-            )
+        for name, count in shape.present.items():
+            self._always[name] = self._always.get(name, True) and count == len(shape.records)
+        for name, kinds in shape.kinds.items():
+            self._kinds.setdefault(name, set()).update(kinds)
 
     def _missing(self, name: str, readers: list[str], records: int, new: list[str]) -> str:
         seen = (

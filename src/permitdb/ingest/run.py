@@ -20,11 +20,11 @@ from sqlalchemy import Engine
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import IncompleteReadError, PermitdbError, SchemaDriftError, SourceError
 from permitdb.ingest import cursor as cursors
-from permitdb.ingest.contract import SchemaContract
+from permitdb.ingest.contract import PageShape, SchemaContract
 from permitdb.ingest.page import NormalizedPage, normalize_page
 from permitdb.ingest.poison import write_page
 from permitdb.ingest.requarantine import retry_quarantined
-from permitdb.sources.base import Page, Source
+from permitdb.sources.base import Source
 from permitdb.sources.endpoints import endpoint_url
 from permitdb.sources.http import HttpClient
 from permitdb.sources.registry import build_source
@@ -142,12 +142,20 @@ def ingest_dataset(
         if resolved:
             log.info("ingest %s: %d quarantined records load now", entry.slug, resolved)
         for page in source.pages(since=plan.since, resume=plan.resume):
-            contract.check(page.records)
+            shape = contract.check(page.records)
             normalized = normalize_page(entry, page.records, fetched_at=clock())
             if entry.cursor is not None:
                 pending = cursors.later(entry.cursor, pending, normalized.max_cursor)
             _commit_page(
-                engine, entry, run_id, plan.since, page, normalized, pending, contract, clock()
+                engine,
+                entry,
+                run_id,
+                plan.since,
+                page.resume,
+                normalized,
+                pending,
+                (contract, shape),
+                clock(),
             )
             if progress is not None:
                 progress.advanced(entry.slug, normalized.fetched)
@@ -202,10 +210,10 @@ def _commit_page(
     entry: CatalogEntry,
     run_id: int,
     since: str | None,
-    page: Page,
+    resume: dict[str, object],
     normalized: NormalizedPage,
     pending: str | None,
-    contract: SchemaContract,
+    schema: tuple[SchemaContract, PageShape],
     now: datetime,
 ) -> None:
     """Write a page, its rejects and the resume point past it in one transaction.
@@ -234,13 +242,14 @@ def _commit_page(
             refused = {reject.source_record_id for reject in written.refused}
             loaded = [r.source_record_id for r in normalized.records]
             resolve_loaded(conn, entry.slug, [k for k in loaded if k not in refused], now=now)
-            contract.learn(page.records)
+            contract, shape = schema
+            contract.learn(shape)
             ingest_state.save_page(
                 conn,
                 entry.slug,
                 run_id=run_id,
                 since=since,
-                resume=page.resume,
+                resume=resume,
                 pending_cursor_value=pending,
                 source_fields=contract.snapshot(),
                 fetched=normalized.fetched,
