@@ -56,3 +56,14 @@ def test_a_catalog_fix_loads_the_quarantined_rows_without_reading_them_again(
     assert (fixed.status, fixed.inserted, fixed.unchanged) == ("succeeded", 1, 1)
     assert loaded(engine) == ["A-1", "A-2"]
     assert open_entries(engine) == []
+
+
+def test_a_short_page_of_rejected_rows_alone_is_no_drift(engine: Engine, tmp_path: Path) -> None:
+    """Two bad rows of an incremental window (or a last page) prove nothing about the entry."""
+    path = tmp_path / "permits.ndjson"
+    write_ndjson(path, [{"id": "A-1", "valuation": "lots"}, {"id": "A-2", "valuation": "many"}])
+
+    summary = sync(engine, file_entry(path))
+
+    assert (summary.status, summary.inserted, summary.rejected) == ("succeeded", 0, 2)
+    assert sorted(open_entries(engine)) == ["A-1", "A-2"]

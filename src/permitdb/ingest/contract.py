@@ -26,8 +26,9 @@ from permitdb.errors import SchemaDriftError
 from permitdb.sources.base import RawRecord
 from permitdb.sources.text import UNREADABLE_KEY
 
-# A page this short proves nothing about a field's absence (a last page of one record).
-_MIN_EVIDENCE: Final = 5
+# A page this short proves nothing about a field's absence, or about the catalog entry when
+# all its records are rejected (a last page of one bad record): it is not drift.
+MIN_EVIDENCE: Final = 5
 _SHOWN: Final = 5  # new field names quoted in a message
 
 
@@ -110,7 +111,7 @@ class SchemaContract:
     def _check(self, shape: PageShape) -> None:
         raws, present = shape.records, shape.present
         new_fields = sorted(key for key in present if key not in self._always)
-        enough = len(raws) >= min(_MIN_EVIDENCE, self._entry.page_size)
+        enough = len(raws) >= min(MIN_EVIDENCE, self._entry.page_size)
         for name, readers in self._readers.items():
             if name not in self._always:
                 continue

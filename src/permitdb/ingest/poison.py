@@ -5,7 +5,8 @@ a text its full-text index cannot take), and a rerun would hit the same page for
 numbers are checked against the column types first (``store.limits``, the same verdict on both
 engines), and a page the database still refuses is written again record by record, each in its
 own savepoint: the records it takes load, each one it refuses is quarantined with
-``database_refused`` and the database's own reason.
+``database_refused`` and the database's own reason. A page of several records none of which
+the database takes points at the database (full, read-only), not at the records: it fails.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from permitdb.canonical import PermitRecord
+from permitdb.ingest.contract import MIN_EVIDENCE
 from permitdb.store.ingest_state import Rejected
 from permitdb.store.limits import out_of_range
 from permitdb.store.permits import UpsertCounts, upsert_permits
@@ -66,8 +68,8 @@ def write_page(
             if exc.connection_invalidated:
                 raise
             refused.append(_refusal(record, _reason(exc)))
-    if taken == 0 and len(storable) > 1:
-        # every record refused on its own: the database, not a record, is the problem
+    if taken == 0 and len(storable) >= MIN_EVIDENCE:
+        # a whole page refused record by record: the database, not a record, is the problem
         raise page_error
     return WrittenPage(counts, refused)
 

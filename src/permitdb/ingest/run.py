@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import IncompleteReadError, PermitdbError, SchemaDriftError, SourceError
 from permitdb.ingest import cursor as cursors
-from permitdb.ingest.contract import PageShape, SchemaContract
+from permitdb.ingest.contract import MIN_EVIDENCE, PageShape, SchemaContract
 from permitdb.ingest.page import NormalizedPage, normalize_page
 from permitdb.ingest.poison import write_page
 from permitdb.ingest.requarantine import retry_quarantined
@@ -219,13 +219,17 @@ def _commit_page(
     """Write a page, its rejects and the resume point past it in one transaction.
 
     A page none of whose rows loads keeps its rejects in quarantine but not its resume point,
-    and stops the sync as drifted: the catalog entry no longer fits the portal.
+    and stops the sync as drifted: the catalog entry no longer fits the portal. A few rejected
+    rows alone (a short last page) prove nothing and pass: the quarantine keeps them and the
+    next sync normalizes them again, so they are not left behind either.
     """
     with engine.begin() as conn:
         written = write_page(conn, normalized.records, now=now, run_id=run_id)
         rejects = [*normalized.rejects, *written.refused]
         ingest_state.quarantine(conn, entry.slug, run_id=run_id, rejects=rejects, now=now)
-        if rejects and len(written.refused) == len(normalized.records):
+        if len(rejects) >= min(MIN_EVIDENCE, entry.page_size) and len(written.refused) == len(
+            normalized.records
+        ):
             every_row_rejected = True  # counted, but the resume point stays before the page
             ingest_state.count_run(
                 conn,
