@@ -55,6 +55,12 @@ def statuses(engine: Engine) -> list[str | None]:
         return list(conn.execute(sa.select(tables.permits.c.status_raw)).scalars())
 
 
+def valuations(engine: Engine) -> dict[str, object]:
+    table = tables.permits
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.select(table.c.source_record_id, table.c.valuation)).all())
+
+
 def state_cursor(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return conn.execute(sa.select(tables.ingest_state.c.cursor_value)).scalar_one()
@@ -161,3 +167,25 @@ def test_a_renamed_primary_key_is_drifted_and_a_catalog_fix_recovers_every_row(
             .where(tables.quarantine.c.resolved_at.is_(None))
         ).scalar_one()
     assert open_entries == 0
+
+
+def test_an_arcgis_column_renamed_between_syncs_is_drifted(engine: Engine, tmp_path: Path) -> None:
+    """ArcGIS lists null attributes too, so a field every feature carried is a dense one."""
+    folder = "arcgis/denver-co"
+    name = "residential-construction-permits-query.geojson"
+    document = json.loads((default_recordings_dir() / folder / name).read_text())
+    entry = catalog_entry("denver-co/residential-construction-permits", page_size=5)
+    assert ingest(engine, entry, default_recordings_dir()).status == "succeeded"
+    before = valuations(engine)
+
+    for feature in document["features"]:
+        feature["properties"] = renamed(feature["properties"], "VALUATION", "VALUATION_EST")
+    (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / folder / name).write_text(json.dumps(document))
+    drifted = ingest(engine, entry, tmp_path, full=True)
+
+    message = drift_message(drifted)
+    assert "'VALUATION'" in message
+    assert "fields.valuation" in message
+    assert "VALUATION_EST" in message
+    assert valuations(engine) == before  # nothing was overwritten with NULL
