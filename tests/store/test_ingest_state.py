@@ -19,6 +19,7 @@ from permitdb.store.ingest_state import (
     start_run,
 )
 from permitdb.store.permits import UpsertCounts
+from permitdb.store.quarantine import resolve_loaded
 
 NOW = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
 FIELDS = {"id": {"kinds": ["scalar"], "always": True}}
@@ -164,3 +165,10 @@ def test_quarantine_is_idempotent_per_record_and_reason(
     )
     with engine.connect() as conn:
         assert len(list_quarantine(conn, limit=2)) == 2
+    with engine.begin() as conn:
+        assert resolve_loaded(conn, austin.slug, ["BP-1"], now=NOW) == 2
+        assert [r.source_record_id for r in list_quarantine(conn, open_only=True)] == [None]
+        assert {r.resolved_at for r in list_quarantine(conn) if r.source_record_id} == {NOW}
+        # rejected again after it loaded: open again
+        quarantine(conn, austin.slug, run_id=run_id, rejects=[bad_date], now=NOW)
+        assert len(list_quarantine(conn, open_only=True)) == 2

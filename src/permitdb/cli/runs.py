@@ -47,11 +47,19 @@ def runs(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
     console.print(table)
 
 
-def quarantine(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
-    """Records ingest could not normalize, with their reason codes (docs/quarantine.md)."""
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Also list entries whose record has loaded since")
+]
+
+
+def quarantine(
+    dataset: DatasetOption = None, limit: LimitOption = 50, include_resolved: AllOption = False
+) -> None:
+    """Records ingest could not load, with their reason codes (docs/quarantine.md); entries
+    whose record has loaded since are resolved and listed only with --all."""
     with engine().connect() as conn:
-        rows = list_quarantine(conn, dataset=dataset, limit=limit)
-    table = Table("dataset", "run", "record", "reason", "field", "message", "when")
+        rows = list_quarantine(conn, dataset=dataset, limit=limit, open_only=not include_resolved)
+    table = Table("dataset", "run", "record", "reason", "field", "message", "when", "resolved")
     for row in rows:
         table.add_row(
             row.dataset,
@@ -61,5 +69,6 @@ def quarantine(dataset: DatasetOption = None, limit: LimitOption = 50) -> None:
             row.field or "-",
             row.message,
             _when(row.created_at),
+            _when(row.resolved_at),
         )
     console.print(table)

@@ -244,7 +244,9 @@ def quarantine(
         .where(
             table.c.dataset == dataset,
             table.c.resolved_at.is_not(None),
-            table.c.raw_hash.in_([row["raw_hash"] for row in rows]),
+            sa.tuple_(table.c.raw_hash, table.c.reason_code).in_(
+                [(row["raw_hash"], row["reason_code"]) for row in rows]
+            ),
         )
         .values(resolved_at=None, run_id=run_id)
     )
@@ -266,11 +268,13 @@ def list_runs(conn: Connection, dataset: str | None = None, limit: int = 50) -> 
 
 
 def list_quarantine(
-    conn: Connection, dataset: str | None = None, limit: int = 100
+    conn: Connection, dataset: str | None = None, limit: int = 100, *, open_only: bool = False
 ) -> list[QuarantineRow]:
-    """Latest rejects first."""
+    """Latest rejects first; ``open_only`` leaves out those whose record has loaded since."""
     table = tables.quarantine
     statement = sa.select(table).order_by(table.c.id.desc()).limit(limit)
     if dataset is not None:
         statement = statement.where(table.c.dataset == dataset)
+    if open_only:
+        statement = statement.where(table.c.resolved_at.is_(None))
     return [QuarantineRow(**row._mapping) for row in conn.execute(statement)]
