@@ -61,6 +61,21 @@ def test_minimal_entry_validates_and_expands_short_specs() -> None:
         ({"source": {"platform": "accela"}}, "does not match any of the expected tags"),
         ({"value_maps": {"status": {"Active": "alive"}}}, "Input should be 'applied'"),
         ({"patterns": {"permit_number": "("}}, "invalid regex"),
+        (
+            {
+                "source": {
+                    "platform": "file",
+                    "url": "x.csv",
+                    "format": "csv",
+                    "encoding": "klingon",
+                }
+            },
+            "unknown encoding 'klingon'",
+        ),
+        (
+            {"source": {"platform": "file", "url": "x.csv", "format": "csv", "encoding": "utf-16"}},
+            "'utf-16' is not ASCII-compatible",
+        ),
     ],
 )
 def test_invalid_entries_are_rejected_with_a_reason(override: dict[str, Any], message: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
+from tests.ingest.test_poison import file_entry, sync
 
 from permitdb.catalog.load import load_catalog, select_entries
 from permitdb.catalog.model import CatalogEntry, Recording
@@ -249,28 +250,15 @@ def test_nul_characters_in_source_text_are_stored_on_both_engines(
     ]
     path = tmp_path / "permits.ndjson"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    entry = CatalogEntry.model_validate(
-        {
-            "dataset": "nul-test",
-            "name": "NUL test",
-            "jurisdiction": {
-                "slug": "austin-tx",
-                "name": "Austin",
-                "state": "TX",
-                "timezone": "America/Chicago",
-            },
-            "source": {"platform": "file", "url": str(path), "format": "ndjson"},
-            "primary_key": ["id"],
-            "fields": {
-                "permit_number": "id",
-                "issued_date": {"source": "issued", "convert": "date"},
-                "description": "description",
-            },
-            "recording": {"path": "unused"},
-        }
+    entry = file_entry(
+        path,
+        fields={
+            "permit_number": "id",
+            "issued_date": {"source": "issued", "convert": "date"},
+            "description": "description",
+        },
     )
-    with HttpClient() as client:
-        summary = ingest_dataset(engine, entry, build_source(entry, client))
+    summary = sync(engine, entry)
 
     assert (summary.status, summary.inserted, summary.rejected) == ("succeeded", 1, 1)
     with engine.connect() as conn:

@@ -18,6 +18,7 @@ from permitdb.errors import FatalSourceError
 from permitdb.sources.base import Page
 from permitdb.sources.files import EXTRA_CELLS_KEY, FileSource
 from permitdb.sources.http import HttpClient
+from permitdb.sources.text import UNREADABLE_KEY
 from permitdb.testing import entry_for
 
 ADU_RECORDING = "prepared/san-francisco-ca/adu-garage-permit-records.csv"
@@ -122,8 +123,6 @@ def test_short_and_long_csv_rows_keep_every_cell(tmp_path: Path) -> None:
     ("name", "content", "file_format", "overrides", "advice"),
     [
         ("missing.csv", None, "csv", {}, "Fix source.url in the catalog entry"),
-        ("bad.ndjson", '{"a": 1}\n{"a": \n', "ndjson", {}, "line 2 is not valid JSON"),
-        ("scalars.ndjson", "1\n", "ndjson", {}, "a record is a JSON int, not an object"),
         ("object.json", '{"a": []}', "json", {}, "Set records_path in the catalog entry"),
         ("deep.json", '{"a": []}', "json", {"records_path": "a.b"}, "at 'a.b', found NoneType"),
     ],
@@ -141,6 +140,28 @@ def test_unreadable_files_are_fatal_with_advice(
         path.write_text(content, encoding="utf-8")
     with pytest.raises(FatalSourceError, match=advice):
         list(local(path, file_format, **overrides).pages())
+
+
+def test_a_bad_ndjson_line_is_one_unreadable_record(tmp_path: Path) -> None:
+    """Ingest quarantines it (malformed_line) and reads on: one line never stops a file."""
+    path = tmp_path / "bad.ndjson"
+    path.write_text('{"a": 1}\n{"a": \n1\n{"a": 2}\n', encoding="utf-8")
+    first, truncated, scalar, last = records(list(local(path, "ndjson").pages()))
+    assert (first, last) == ({"a": 1}, {"a": 2})
+    assert truncated[UNREADABLE_KEY]["code"] == scalar[UNREADABLE_KEY]["code"] == "malformed_line"
+    assert "line 2 is not valid JSON" in truncated[UNREADABLE_KEY]["message"]
+    assert truncated["@line"] == '{"a": \n'
+    assert scalar[UNREADABLE_KEY]["message"] == "line 3 is a JSON int, not an object"
+
+
+def test_an_undecodable_csv_header_is_fatal_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("d\u00e9p\u00f4t,cost\nA1,100\n".encode("latin-1"))
+    with pytest.raises(FatalSourceError, match=r"set source\.encoding in the catalog entry"):
+        list(local(path, "csv").pages())
+    assert records(list(local(path, "csv", encoding="latin-1").pages())) == [
+        {"d\u00e9p\u00f4t": "A1", "cost": "100"}
+    ]
 
 
 def test_a_foreign_resume_token_is_fatal(tmp_path: Path) -> None:

@@ -19,8 +19,10 @@ from permitdb.store.ingest_state import (
     start_run,
 )
 from permitdb.store.permits import UpsertCounts
+from permitdb.store.quarantine import resolve_loaded
 
 NOW = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+FIELDS = {"id": {"kinds": ["scalar"], "always": True}}
 
 
 def run_two_pages(engine: Engine, dataset: str, *, since: str | None) -> int:
@@ -35,6 +37,7 @@ def run_two_pages(engine: Engine, dataset: str, *, since: str | None) -> int:
                 since=since,
                 resume={"offset": page * 1000},
                 pending_cursor_value=f"2026-03-1{page}T00:00:00Z",
+                source_fields=FIELDS,
                 fetched=1000,
                 counts=UpsertCounts(inserted=900, updated=60, unchanged=30),
                 rejected=10,
@@ -60,6 +63,7 @@ def test_pages_advance_the_resume_point_and_add_up(engine: Engine, austin: Catal
         resume={"offset": 2000},
         run_id=run_id,
         origin="live",
+        source_fields=FIELDS,
     )
     assert (run.id, run.status, run.mode, run.started_at) == (run_id, "running", "incremental", NOW)
     assert (run.fetched, run.inserted, run.updated, run.unchanged, run.rejected) == (
@@ -91,7 +95,14 @@ def test_success_moves_the_cursor_and_clears_the_resume_point(
         state = load_state(conn, austin.slug)
         [run] = list_runs(conn)
     assert state == SyncState(
-        austin.slug, "2026-03-12T00:00:00Z", None, None, None, run_id, origin="live"
+        austin.slug,
+        "2026-03-12T00:00:00Z",
+        None,
+        None,
+        None,
+        run_id,
+        origin="live",
+        source_fields=FIELDS,
     )
     assert (run.status, run.finished_at, run.cursor_after) == (
         "succeeded",
@@ -164,3 +175,10 @@ def test_quarantine_is_idempotent_per_record_and_reason(
     )
     with engine.connect() as conn:
         assert len(list_quarantine(conn, limit=2)) == 2
+    with engine.begin() as conn:
+        assert resolve_loaded(conn, austin.slug, ["BP-1"], now=NOW) == 2
+        assert [r.source_record_id for r in list_quarantine(conn, open_only=True)] == [None]
+        assert {r.resolved_at for r in list_quarantine(conn) if r.source_record_id} == {NOW}
+        # rejected again after it loaded: open again
+        quarantine(conn, austin.slug, run_id=run_id, rejects=[bad_date], now=NOW)
+        assert len(list_quarantine(conn, open_only=True)) == 2

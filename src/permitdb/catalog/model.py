@@ -8,6 +8,7 @@ pydantic's errors into messages that name the file and the key path.
 
 from __future__ import annotations
 
+import codecs
 import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -134,6 +135,28 @@ class FileSource(Model):
         description="Keep only rows whose column equals the value (a file has no server-side "
         "filter): e.g. {city: los-angeles} for one city's rows of a multi-city file",
     )
+    encoding: str | None = Field(
+        None,
+        description="Text encoding of a csv or ndjson file, e.g. 'latin-1' or 'cp1252'. Unset: "
+        "the charset the server declares, else UTF-8",
+    )
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            name = codecs.lookup(value).name
+        except LookupError:
+            raise ValueError(
+                f"unknown encoding {value!r}: use a Python codec name such as 'utf-8', "
+                "'latin-1' or 'cp1252'"
+            ) from None
+        if "\n".encode(name, errors="replace") != b"\n":
+            # lines are split on the newline byte before they are decoded
+            raise ValueError(f"{value!r} is not ASCII-compatible; re-encode the file as UTF-8")
+        return name
 
 
 Source = Annotated[

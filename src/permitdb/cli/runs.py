@@ -68,16 +68,27 @@ def runs(
     console.print(table)
 
 
+AllOption = Annotated[
+    bool, typer.Option("--all", help="Also list entries whose record has loaded since")
+]
+
+
 def quarantine(
-    dataset: DatasetOption = None, limit: LimitOption = 50, as_json: JsonOption = False
+    dataset: DatasetOption = None,
+    limit: LimitOption = 50,
+    include_resolved: AllOption = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Records ingest could not normalize, with their reason codes (docs/quarantine.md)."""
+    """Records ingest could not load, with their reason codes (docs/quarantine.md); entries
+    whose record has loaded since are resolved and listed only with --all."""
     with engine().connect() as conn:
-        rows = list_quarantine(conn, dataset=_dataset_slug(dataset), limit=limit)
+        rows = list_quarantine(
+            conn, dataset=_dataset_slug(dataset), limit=limit, open_only=not include_resolved
+        )
     if as_json:
         print_json(rows)
         return
-    table = Table("dataset", "run", "record", "reason", "field", "message", "when")
+    table = Table("dataset", "run", "record", "reason", "field", "message", "when", "resolved")
     for row in rows:
         table.add_row(
             row.dataset,
@@ -87,5 +98,6 @@ def quarantine(
             row.field or "-",
             row.message,
             _when(row.created_at),
+            _when(row.resolved_at),
         )
     console.print(table)

@@ -12,13 +12,15 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
 from permitdb.ingest import cursor as cursors
 from permitdb.normalize.parcels import is_record
-from permitdb.normalize.record import normalize_record, storable
+from permitdb.normalize.record import normalize_record, source_record_id, storable
 from permitdb.sources.base import RawRecord
 from permitdb.store.ingest_state import Rejected
 
 # A bug-shaped failure on one odd record must not stop a million-row run: the record goes to
 # quarantine with this code and its payload, where `permitdb quarantine` shows it.
 UNEXPECTED_VALUE = "unexpected_value"
+# what a converter meeting a value no rule foresaw raises (a bug, not the record's fault)
+UNEXPECTED_ERRORS = (ValueError, TypeError, KeyError, ArithmeticError, AttributeError)
 
 
 @dataclass(slots=True)
@@ -52,11 +54,11 @@ def normalize_page(
         try:
             record = normalize_record(entry, raw, fetched_at=fetched_at)
         except RecordRejected as exc:
-            page.rejects.append(_rejected(raw, exc.code, str(exc), exc.field))
+            page.rejects.append(_rejected(entry, raw, exc.code, str(exc), exc.field))
             continue
-        except (ValueError, TypeError, KeyError, ArithmeticError, AttributeError) as exc:
+        except UNEXPECTED_ERRORS as exc:
             page.rejects.append(
-                _rejected(raw, UNEXPECTED_VALUE, f"{type(exc).__name__}: {exc}", None)
+                _rejected(entry, raw, UNEXPECTED_VALUE, f"{type(exc).__name__}: {exc}", None)
             )
             continue
         previous = by_key.get(record.source_record_id)
@@ -69,7 +71,15 @@ def normalize_page(
     return page
 
 
-def _rejected(raw: RawRecord, code: str, message: str, field_name: str | None) -> Rejected:
+def _rejected(
+    entry: CatalogEntry, raw: RawRecord, code: str, message: str, field_name: str | None
+) -> Rejected:
+    """The reject with its source key when the key can be read, so that the quarantine entry
+    is resolved when the same record loads later (store/quarantine.py)."""
+    try:
+        key: str | None = source_record_id(entry, raw)
+    except RecordRejected:
+        key = None
     return Rejected(
-        source_record_id=None, code=code, message=message, field=field_name, raw=storable(raw)
+        source_record_id=key, code=code, message=message, field=field_name, raw=storable(raw)
     )

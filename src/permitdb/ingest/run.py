@@ -26,7 +26,10 @@ from permitdb.errors import (
 )
 from permitdb.ingest import cursor as cursors
 from permitdb.ingest import origins
+from permitdb.ingest.commit import commit_page
+from permitdb.ingest.contract import SchemaContract
 from permitdb.ingest.page import normalize_page
+from permitdb.ingest.requarantine import retry_quarantined
 from permitdb.ingest.sync_lock import syncing
 from permitdb.settings import get_settings
 from permitdb.sources.base import Source
@@ -37,7 +40,6 @@ from permitdb.sources.registry import build_source
 from permitdb.store import ingest_state
 from permitdb.store.datasets import register_datasets
 from permitdb.store.ingest_state import CursorOrigin
-from permitdb.store.permits import upsert_permits
 
 log = logging.getLogger("permitdb.ingest")
 
@@ -183,31 +185,27 @@ def _sync(
     pending = plan.pending
     status: RunStatus = "succeeded"
     error: str | None = None
+    contract = SchemaContract(entry, state.source_fields if state else None)
     try:
+        resolved = retry_quarantined(engine, entry, run_id=run_id, clock=clock)
+        if resolved:
+            log.info("ingest %s: %d quarantined records load now", entry.slug, resolved)
         for page in source.pages(since=plan.since, resume=plan.resume):
+            shape = contract.check(page.records)
             normalized = normalize_page(entry, page.records, fetched_at=clock())
             if entry.cursor is not None:
                 pending = cursors.later(entry.cursor, pending, normalized.max_cursor)
-            now = clock()
-            with engine.begin() as conn:
-                counts = upsert_permits(conn, normalized.records, now=now, run_id=run_id)
-                ingest_state.quarantine(
-                    conn, entry.slug, run_id=run_id, rejects=normalized.rejects, now=now
-                )
-                ingest_state.save_page(
-                    conn,
-                    entry.slug,
-                    run_id=run_id,
-                    since=plan.since,
-                    resume=page.resume,
-                    pending_cursor_value=pending,
-                    fetched=normalized.fetched,
-                    counts=counts,
-                    rejected=len(normalized.rejects),
-                    skipped=normalized.skipped,
-                    duplicates=normalized.duplicates,
-                    now=now,
-                )
+            commit_page(
+                engine,
+                entry,
+                run_id,
+                plan.since,
+                page.resume,
+                normalized,
+                pending,
+                (contract, shape),
+                clock(),
+            )
             if progress is not None:
                 progress.advanced(entry.slug, normalized.fetched)
     except Exception as exc:  # one dataset's failure, whatever it is, must not stop the others

@@ -30,6 +30,7 @@ from permitdb.normalize.quality import date_flags, screen_valuation
 from permitdb.normalize.rulefiles import catalog_lookup
 from permitdb.normalize.statuses import decide_status
 from permitdb.normalize.zipcodes import lookup as zip_place
+from permitdb.sources.text import UNREADABLE_KEY
 from permitdb.vocabulary import PropertyClass, QualityFlag, Tag
 
 # Store-managed or self-referential: a re-fetch of an unchanged record must hash the same.
@@ -43,6 +44,9 @@ def normalize_record(
     entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
 ) -> PermitRecord:
     """Normalize ``raw`` (as the portal sent it) with ``entry``'s field map and the rules."""
+    problem = raw.get(UNREADABLE_KEY)
+    if isinstance(problem, dict):  # the source could not read it faithfully (sources/text.py)
+        raise RecordRejected(str(problem["code"]), str(problem["message"]))
     record_id = source_record_id(entry, raw)
     record = PermitRecord(
         id=permit_id(entry.slug, record_id),
@@ -69,16 +73,16 @@ def normalize_record(
 
 def storable(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The raw record as both engines can store it: NUL characters (which PostgreSQL text and
-    JSONB refuse) become U+FFFD, the usual stand-in for an unrepresentable character.
-    Everything else is kept exactly."""
-    return {key: _nul_free(value) for key, value in raw.items()}
+    JSONB refuse, in values and in keys alike) become U+FFFD, the usual stand-in for an
+    unrepresentable character. Everything else is kept exactly."""
+    return {_nul_free(key): _nul_free(value) for key, value in raw.items()}
 
 
 def _nul_free(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "\ufffd") if "\x00" in value else value
     if isinstance(value, dict):
-        return {key: _nul_free(item) for key, item in value.items()}
+        return {_nul_free(key): _nul_free(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_nul_free(item) for item in value]
     return value

@@ -18,4 +18,12 @@ REJECT_CODES: Final[dict[str, str]] = {
     ),
     "pattern_mismatch": "a field fails the catalog entry's `patterns` regex (e.g. shifted rows)",
     "missing_required_field": "a field listed in the catalog entry's `required` is empty",
+    "undecodable_record": (
+        "a line of the record is not in the file's encoding; set `encoding:` in the catalog entry"
+    ),
+    "malformed_line": "an NDJSON line is not a JSON object (truncated, or a lone surrogate)",
+    "database_refused": (
+        "the database cannot hold the record (a number beyond its column, a text its full-text "
+        "index cannot take); the rest of the page loads"
+    ),
 }

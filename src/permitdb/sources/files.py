@@ -15,7 +15,7 @@ import gzip
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import orjson
@@ -26,17 +26,36 @@ from permitdb.errors import FatalSourceError
 from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import resume_position
+from permitdb.sources.text import (
+    MALFORMED_LINE,
+    UNDECODABLE_RECORD,
+    UNREADABLE_KEY,
+    LineDecoder,
+    unreadable,
+)
 
 EXTRA_CELLS_KEY = "@extra"  # cells beyond the header row (column-shifted rows keep their data)
 
 
-def csv_records(lines: Iterable[str]) -> Iterator[RawRecord]:
+def csv_records(
+    lines: Iterable[str], decoder: LineDecoder | None = None, location: str = "the CSV"
+) -> Iterator[RawRecord]:
     """Rows of CSV text as ``{header: cell}``; empty cells stay ``""`` (normalize reads null).
 
     A short row fills its missing cells with ``""``; a long row keeps the surplus cells as a
-    list under ``EXTRA_CELLS_KEY``.
+    list under ``EXTRA_CELLS_KEY``. A row with a line ``decoder`` could not decode is marked
+    unreadable (the reader pulls exactly a row's lines before yielding it); an undecodable
+    header would misname every column, so it stops the dataset. Without a decoder the lines
+    are text already (a recording read by the replay portal).
     """
-    yield from csv.DictReader(lines, restkey=EXTRA_CELLS_KEY, restval="")
+    decoder = decoder or LineDecoder(None)
+    reader = csv.DictReader(lines, restkey=EXTRA_CELLS_KEY, restval="")
+    if reader.fieldnames is not None and (problems := decoder.take_problems()):
+        raise FatalSourceError(f"{location}: the header row does not decode ({problems[0]}).")
+    for row in reader:
+        if problems := decoder.take_problems():
+            row[UNREADABLE_KEY] = unreadable(UNDECODABLE_RECORD, "; ".join(problems))
+        yield row
 
 
 def row_pages(
@@ -73,13 +92,14 @@ class FileSource:
                 yield record
 
     def _parsed(self) -> Iterator[RawRecord]:
+        decoder = LineDecoder(self._config.encoding)
         match self._config.format:
             case "csv":
-                yield from csv_records(self._lines())
+                yield from csv_records(self._lines(decoder), decoder, self._location)
             case "ndjson":
-                for number, line in enumerate(self._lines(), start=1):
+                for number, line in enumerate(self._lines(decoder), start=1):
                     if line.strip():
-                        yield self._record(_parse_json(line, f"line {number}", self._location))
+                        yield _ndjson_record(number, line, decoder.take_problems())
             case "json":
                 yield from self._array()
 
@@ -99,18 +119,21 @@ class FileSource:
     def _gzipped(self) -> bool:
         return urlsplit(self._config.url).path.endswith(".gz")
 
-    def _lines(self) -> Iterator[str]:
+    def _lines(self, decoder: LineDecoder) -> Iterator[str]:
         if self._remote:
-            yield from self._client.stream_lines(self._config.url, gzipped=self._gzipped)
+            yield from self._client.stream_lines(
+                self._config.url, gzipped=self._gzipped, decoder=decoder
+            )
             return
         with self._open_path() as handle:
-            yield from handle
+            for number, line in enumerate(handle, start=1):
+                yield decoder.decode(number, line)
 
-    def _open_path(self) -> TextIO:
+    def _open_path(self) -> BinaryIO | gzip.GzipFile:
         try:
             if self._gzipped:
-                return gzip.open(self._path, "rt", encoding="utf-8-sig", newline="")
-            return self._path.open(encoding="utf-8-sig", newline="")
+                return gzip.open(self._path, "rb")
+            return self._path.open("rb")
         except FileNotFoundError:
             raise FatalSourceError(
                 f"{self._entry.slug}: file {self._path} does not exist. Fix source.url in the "
@@ -122,7 +145,8 @@ class FileSource:
             document = self._client.get_json(self._config.url)
         else:
             with self._open_path() as handle:
-                document = _parse_json(handle.read(), "the document", self._location)
+                text = self._decoded(handle.read())
+            document = _parse_json(text, "the document", self._location)
         found: Any = document
         if self._config.records_path:
             for key in self._config.records_path.split("."):
@@ -136,6 +160,17 @@ class FileSource:
         for item in found:
             yield self._record(item)
 
+    def _decoded(self, body: bytes) -> str:
+        """A whole JSON document: one bad byte makes it unparseable, so it stops the dataset."""
+        encoding = self._config.encoding or "utf-8-sig"
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise FatalSourceError(
+                f"{self._location}: byte 0x{body[exc.start]:02x} at offset {exc.start} is not "
+                f"{encoding}. Set source.encoding in the catalog entry to the file's encoding."
+            ) from None
+
     def _record(self, item: Any) -> RawRecord:
         if not isinstance(item, dict):
             raise FatalSourceError(
@@ -143,6 +178,22 @@ class FileSource:
                 "Point records_path (or the URL) at an array of objects."
             )
         return item
+
+
+def _ndjson_record(number: int, line: str, problems: list[str]) -> RawRecord:
+    """One NDJSON line; a line that is no JSON object (truncated, a lone surrogate escape)
+    becomes an unreadable record carrying its text, so the rest of the file loads."""
+    try:
+        item = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        message = f"line {number} is not valid JSON ({exc})"
+        return {UNREADABLE_KEY: unreadable(MALFORMED_LINE, message), "@line": line[:2000]}
+    if not isinstance(item, dict):
+        message = f"line {number} is a JSON {type(item).__name__}, not an object"
+        return {UNREADABLE_KEY: unreadable(MALFORMED_LINE, message), "@line": line[:2000]}
+    if problems:
+        item[UNREADABLE_KEY] = unreadable(UNDECODABLE_RECORD, "; ".join(problems))
+    return item
 
 
 def _parse_json(text: str, what: str, location: str) -> Any:

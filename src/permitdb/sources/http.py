@@ -41,6 +41,7 @@ from permitdb.sources.redaction import (
     request_secrets,
 )
 from permitdb.sources.redirects import follow_redirects
+from permitdb.sources.text import LineDecoder
 
 __all__ = ["HttpClient", "Params", "redact_url"]
 
@@ -135,29 +136,32 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         *,
         gzipped: bool = False,
+        decoder: LineDecoder | None = None,
     ) -> Iterator[str]:
         """GET ``url`` and yield its text body line by line, without holding it in memory.
 
         Lines keep their line endings, as when iterating a file, so ``csv.reader`` can rebuild
-        quoted cells that span lines. A UTF-8 byte-order mark is dropped. The request starts
-        when iteration does. ``gzipped``: the body is a .gz file (not a gzip transfer
-        encoding, which httpx undoes by itself).
+        quoted cells that span lines. Each line is decoded on its own by ``decoder`` (the
+        catalog's encoding, else the declared charset, else UTF-8 without its byte-order
+        mark), which notes the lines that do not decode. The request starts when iteration
+        does. ``gzipped``: the body is a .gz file (not a gzip transfer encoding, which httpx
+        undoes by itself).
         """
         response, shown, _ = self._send(url, params, headers, stream=True)
-        decoder = codecs.getincrementaldecoder(_text_encoding(response))(errors="replace")
+        decoder = decoder or LineDecoder(None)
+        decoder.declare(response.charset_encoding)
         chunks = _gunzip(response.iter_bytes()) if gzipped else response.iter_bytes()
-        pending = ""
+        pending = b""
         lines = 0
         try:
             for chunk in chunks:
                 # Split on "\n" only (as csv and file iteration do); the tail may be partial.
-                *complete, pending = (pending + decoder.decode(chunk)).split("\n")
-                lines += len(complete)
+                *complete, pending = (pending + chunk).split(b"\n")
                 for line in complete:
-                    yield line + "\n"
-            pending += decoder.decode(b"", final=True)
+                    lines += 1
+                    yield decoder.decode(lines, line + b"\n")
             if pending:
-                yield pending
+                yield decoder.decode(lines + 1, pending)
         except httpx.TransportError as exc:
             raise RetriableSourceError(
                 f"{shown}: the connection broke after {lines} lines ({type(exc).__name__}). "
@@ -320,15 +324,6 @@ def _retry_after(response: httpx.Response) -> float | None:
     if when.tzinfo is None:  # an HTTP-date is GMT by definition
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _text_encoding(response: httpx.Response) -> str:
-    """The body's declared charset; UTF-8 (dropping a BOM) when absent, unknown or UTF-8."""
-    try:
-        encoding = codecs.lookup(response.charset_encoding or "utf-8").name
-    except LookupError:
-        encoding = "utf-8"
-    return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
 def _fatal_message(shown: str, response: httpx.Response, secrets: frozenset[str]) -> str:

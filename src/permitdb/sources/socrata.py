@@ -22,6 +22,7 @@ from permitdb.sources.base import Page, RawRecord, ResumeToken, source_config
 from permitdb.sources.files import csv_records, row_pages
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import CountMemo, OffsetPaginator, resume_position
+from permitdb.sources.text import LineDecoder
 
 log = logging.getLogger("permitdb.sources")
 
@@ -47,10 +48,12 @@ class SocrataSource:
         self, *, since: str | None = None, resume: ResumeToken | None = None
     ) -> Iterator[Page]:
         if self._config.api == "export":
+            decoder = LineDecoder(None)  # the charset the export declares, else UTF-8
             lines = self._client.stream_lines(
-                self._export_url, {"accessType": "DOWNLOAD"}, self._headers
+                self._export_url, {"accessType": "DOWNLOAD"}, self._headers, decoder=decoder
             )
-            return row_pages(csv_records(lines), self._entry.page_size, resume)
+            records = csv_records(lines, decoder, self._export_url)
+            return row_pages(records, self._entry.page_size, resume)
         return self._soda_pages(since, resume)
 
     def count(self, *, since: str | None = None) -> int | None:

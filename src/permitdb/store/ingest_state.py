@@ -43,6 +43,7 @@ class SyncState:
     resume: dict[str, Any] | None  # where the unfinished sync goes on; None when idle
     run_id: int | None
     origin: str | None  # CursorOrigin of cursor_value and resume; None: not recorded
+    source_fields: dict[str, Any] | None  # the schema contract so far (ingest/contract.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class QuarantineRow:
     raw: dict[str, Any]
     raw_hash: str
     created_at: datetime
+    resolved_at: datetime | None  # the record loaded after all
 
 
 def load_state(conn: Connection, dataset: str) -> SyncState | None:
@@ -100,6 +102,7 @@ def load_state(conn: Connection, dataset: str) -> SyncState | None:
             ingest_state.c.resume,
             ingest_state.c.run_id,
             ingest_state.c.origin,
+            ingest_state.c.source_fields,
         ).where(ingest_state.c.dataset == dataset)
     ).first()
     return None if row is None else SyncState(**row._mapping)
@@ -155,6 +158,7 @@ def save_page(
     since: str | None,
     resume: dict[str, Any],
     pending_cursor_value: str | None,
+    source_fields: dict[str, Any],
     fetched: int,
     counts: UpsertCounts,
     rejected: int,
@@ -162,7 +166,8 @@ def save_page(
     duplicates: int,
     now: datetime,
 ) -> None:
-    """Advance the resume point past this page and add its counters to the run."""
+    """Advance the resume point past this page, keep the fields it showed, and add its
+    counters to the run."""
     conn.execute(
         sa.update(ingest_state)
         .where(ingest_state.c.dataset == dataset)
@@ -171,18 +176,27 @@ def save_page(
             since=since,
             resume=resume,
             pending_cursor_value=pending_cursor_value,
+            source_fields=source_fields,
             updated_at=now,
         )
     )
-    added = {
-        "fetched": fetched,
-        "inserted": counts.inserted,
-        "updated": counts.updated,
-        "unchanged": counts.unchanged,
-        "rejected": rejected,
-        "skipped": skipped,
-        "duplicates": duplicates,
-    }
+    count_run(
+        conn,
+        run_id,
+        {
+            "fetched": fetched,
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "rejected": rejected,
+            "skipped": skipped,
+            "duplicates": duplicates,
+        },
+    )
+
+
+def count_run(conn: Connection, run_id: int, added: Mapping[str, int]) -> None:
+    """Add to the run's counters (``RUN_COUNTERS`` names)."""
     conn.execute(
         sa.update(ingest_runs)
         .where(ingest_runs.c.id == run_id)
@@ -246,7 +260,20 @@ def quarantine(
         conn.dialect, tables.quarantine, ["dataset", "raw_hash", "reason_code"]
     )
     # RETURNING lists only the rows actually inserted; executemany rowcounts are unreliable
-    return len(conn.execute(insert.returning(tables.quarantine.c.id), rows).all())
+    stored = len(conn.execute(insert.returning(tables.quarantine.c.id), rows).all())
+    table = tables.quarantine
+    conn.execute(  # a record that loaded once and is rejected again is unresolved again
+        sa.update(table)
+        .where(
+            table.c.dataset == dataset,
+            table.c.resolved_at.is_not(None),
+            sa.tuple_(table.c.raw_hash, table.c.reason_code).in_(
+                [(row["raw_hash"], row["reason_code"]) for row in rows]
+            ),
+        )
+        .values(resolved_at=None, run_id=run_id)
+    )
+    return stored
 
 
 def get_run(conn: Connection, run_id: int) -> RunRow | None:
@@ -264,11 +291,13 @@ def list_runs(conn: Connection, dataset: str | None = None, limit: int = 50) -> 
 
 
 def list_quarantine(
-    conn: Connection, dataset: str | None = None, limit: int = 100
+    conn: Connection, dataset: str | None = None, limit: int = 100, *, open_only: bool = False
 ) -> list[QuarantineRow]:
-    """Latest rejects first."""
+    """Latest rejects first; ``open_only`` leaves out those whose record has loaded since."""
     table = tables.quarantine
     statement = sa.select(table).order_by(table.c.id.desc()).limit(limit)
     if dataset is not None:
         statement = statement.where(table.c.dataset == dataset)
+    if open_only:
+        statement = statement.where(table.c.resolved_at.is_(None))
     return [QuarantineRow(**row._mapping) for row in conn.execute(statement)]

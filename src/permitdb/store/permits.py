@@ -212,3 +212,18 @@ def get_permits(conn: Connection, permit_ids: Sequence[str]) -> list[PermitRecor
         rows = conn.execute(sa.select(*PERMIT_COLUMNS).where(permits.c.id.in_(chunk)))
         found.update((record.id, record) for record in map(row_to_record, rows))
     return [found[permit_id] for permit_id in permit_ids if permit_id in found]
+
+
+def fetched_at_by_key(
+    conn: Connection, dataset: str, source_record_ids: Sequence[str]
+) -> dict[str, datetime]:
+    """source_record_id -> when the stored copy was fetched, for the keys already stored."""
+    found: dict[str, datetime] = {}
+    for chunk in _chunks(list(dict.fromkeys(source_record_ids))):
+        rows = conn.execute(
+            sa.select(permits.c.source_record_id, permits.c.fetched_at).where(
+                permits.c.dataset == dataset, permits.c.source_record_id.in_(chunk)
+            )
+        )
+        found.update((row.source_record_id, row.fetched_at) for row in rows)
+    return found

@@ -238,6 +238,9 @@ ingest_state = Table(
     # Where cursor_value and resume came from: live | recordings (null: stored before the
     # origin was recorded). A sync never goes on from another origin's cursor.
     Column("origin", String(20)),
+    # every source field seen so far, with its value kinds (ingest/contract.py): the schema
+    # contract a later page is checked against
+    Column("source_fields", Json),
 )
 
 quarantine = Table(
@@ -253,6 +256,9 @@ quarantine = Table(
     Column("raw", Json, nullable=False),
     Column("raw_hash", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # set when the record loads after all (a catalog fix, or the portal fixed the row)
+    Column("resolved_at", UtcDateTime()),
+    Index("ix_quarantine_dataset_source_record_id", "dataset", "source_record_id"),
     # a record rejected again for the same reason is not stored twice
     Index(
         "uq_quarantine_dataset_raw_hash_reason", "dataset", "raw_hash", "reason_code", unique=True
