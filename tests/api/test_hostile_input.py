@@ -18,11 +18,12 @@ from fastapi.testclient import TestClient
 
 from permitdb.api import cursors
 from permitdb.api.auth import SCOPES
+from permitdb.settings import SigningSecrets
 
 CheckError = Callable[..., dict[str, Any]]
 Store = Callable[..., list[Any]]
 MakeKey = Callable[..., str]
-SECRET = "api-test-secret"  # tests/api/conftest.py: the secret the app signs with
+SECRET = SigningSecrets("api-test-secret")  # tests/api/conftest.py: what the app signs with
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 # NUL, C0, ESC, DEL and a C1 control (NEL): none is stored in any value, on either engine.
 CONTROLS = ("\x00", "\x01", "\x1b", "\x7f", "\x85")
