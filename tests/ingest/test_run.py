@@ -294,17 +294,21 @@ def test_every_fetched_record_is_accounted_for(engine: Engine) -> None:
 
 
 class FailsAfterFirstPage:
-    """A real source whose portal goes away after the first page (fault injection)."""
+    """A real source that raises ``error`` after its first page (fault injection): by default
+    the portal goes away; any other exception stands for a bug or an answer nobody foresaw."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, error: Exception | None = None) -> None:
         self._source = source
+        self._error = error or RetriableSourceError(
+            "the portal stopped answering; run the sync again"
+        )
 
     def pages(
         self, *, since: str | None = None, resume: ResumeToken | None = None
     ) -> Iterator[Page]:
         pages = self._source.pages(since=since, resume=resume)
         yield next(pages)
-        raise RetriableSourceError("the portal stopped answering; run the sync again")
+        raise self._error
 
     def count(self, *, since: str | None = None) -> int | None:
         return None
@@ -334,6 +338,27 @@ def test_a_failed_run_keeps_its_status_when_the_next_one_resumes(engine: Engine)
     assert first_error is not None
     assert "portal stopped answering" in first_error
     assert second_status == "succeeded"
+
+
+def test_an_unexpected_exception_fails_the_dataset_in_one_line_and_moves_no_cursor(
+    engine: Engine,
+) -> None:
+    entry = catalog_entry("austin-tx/issued-construction-permits", page_size=5)
+    bug = ValueError("features[0] is None\n  a second line a traceback-like repr would add")
+    with ReplayPortal([entry]) as portal, HttpClient(origin_map=portal.origin_map) as client:
+        failed = ingest_dataset(
+            engine, entry, FailsAfterFirstPage(build_source(entry, client), bug)
+        )
+        resumed = ingest_dataset(engine, entry, build_source(entry, client))
+
+    assert (failed.status, failed.fetched, failed.cursor_after) == ("failed", 5, None)
+    assert failed.error is not None
+    assert failed.error.startswith("unexpected ValueError: features[0] is None. ")
+    assert "\n" not in failed.error
+    assert "--log-level debug" in failed.error
+    # the committed first page is kept and the next sync goes on after it
+    assert resumed.mode == "resumed"
+    assert failed.fetched + resumed.fetched == entry.recording.min_rows
 
 
 def test_a_run_killed_before_its_first_page_is_marked_interrupted(engine: Engine) -> None:
