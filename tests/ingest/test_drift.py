@@ -189,3 +189,26 @@ def test_an_arcgis_column_renamed_between_syncs_is_drifted(engine: Engine, tmp_p
     assert "fields.valuation" in message
     assert "VALUATION_EST" in message
     assert valuations(engine) == before  # nothing was overwritten with NULL
+
+
+def test_an_arcgis_column_renamed_before_the_first_sync_loads_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The first sync has no history to compare pages with; the layer's own field list is the
+    contract then, so a renamed column is caught before any row loads its NULL."""
+    folder = "arcgis/denver-co"
+    name = "residential-construction-permits-query.geojson"
+    document = json.loads((default_recordings_dir() / folder / name).read_text())
+    for feature in document["features"]:
+        feature["properties"] = renamed(feature["properties"], "VALUATION", "VALUATION_EST")
+    (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / folder / name).write_text(json.dumps(document))
+    entry = catalog_entry("denver-co/residential-construction-permits", page_size=5)
+
+    drifted = ingest(engine, entry, tmp_path)
+
+    message = drift_message(drifted)
+    assert "'VALUATION' (read by fields.valuation; the layer lists VALUATION_EST)" in message
+    assert entry.slug in message
+    assert (drifted.fetched, valuations(engine)) == (0, {})
+    assert state_cursor(engine) is None

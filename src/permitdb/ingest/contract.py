@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from permitdb.catalog.model import CatalogEntry
+from permitdb.catalog.source_fields import mapped_fields
 from permitdb.errors import SchemaDriftError
 from permitdb.sources.base import RawRecord
 from permitdb.sources.text import UNREADABLE_KEY
@@ -61,19 +62,6 @@ def _present(raws: Sequence[RawRecord]) -> Counter[str]:
     for key, count in counts.items():
         clean[key.replace("\x00", "\ufffd")] += count
     return clean
-
-
-def mapped_fields(entry: CatalogEntry) -> dict[str, list[str]]:
-    """Source field -> the catalog keys that read it (field map, primary key, cursor)."""
-    readers: dict[str, list[str]] = {}
-    for target, spec in entry.field_specs().items():
-        for name in spec.source_fields():
-            readers.setdefault(name, []).append(f"fields.{target}")
-    for name in entry.primary_key or []:
-        readers.setdefault(name, []).append("primary_key")
-    if entry.cursor is not None:
-        readers.setdefault(entry.cursor.field, []).append("cursor.field")
-    return readers
 
 
 class SchemaContract:

@@ -22,7 +22,12 @@ from typing import Any, Final
 from permitdb.catalog import model as catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import FatalSourceError, IncompleteReadError
-from permitdb.sources.arcgis_answers import Layer, feature_records, raise_for_esri_error
+from permitdb.sources.arcgis_answers import (
+    Layer,
+    feature_records,
+    raise_for_esri_error,
+    raise_for_missing_fields,
+)
 from permitdb.sources.base import Page, ResumeToken, source_config
 from permitdb.sources.http import HttpClient
 from permitdb.sources.paging import (
@@ -102,6 +107,7 @@ class ArcGISSource:
     ) -> Iterator[Page]:
         description = self._get(self._layer_url, {"f": "json"})
         layer = Layer.from_description(description, self._layer_url)
+        raise_for_missing_fields(self._entry, description, self._layer_url)
         fmt = self._config.format if layer.supports_geojson else "json"
         base: dict[str, str | int] = {
             "outFields": self._out_fields(layer.oid_field),

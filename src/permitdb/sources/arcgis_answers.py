@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from typing import Any, Final
 
-from permitdb.errors import FatalSourceError, RetriableSourceError
+from permitdb.catalog.model import CatalogEntry
+from permitdb.catalog.source_fields import mapped_fields
+from permitdb.errors import FatalSourceError, RetriableSourceError, SchemaDriftError
 from permitdb.sources.base import GEOMETRY_KEY, RawRecord
 from permitdb.sources.geometry import esri_to_geojson, feature_parts
 
@@ -112,3 +115,35 @@ def feature_records(answer: Mapping[str, Any]) -> tuple[list[RawRecord], bool]:
     flags = flags if isinstance(flags, dict) else {}
     exceeded = answer.get("exceededTransferLimit") or flags.get("exceededTransferLimit")
     return records, bool(exceeded)
+
+
+_SHOWN_FIELDS: Final = 3  # of the layer's fields most like a missing one: its likely new name
+
+
+def raise_for_missing_fields(entry: CatalogEntry, doc: Mapping[str, Any], layer_url: str) -> None:
+    """A field the catalog entry reads that the layer no longer lists is drift, on any sync,
+    the first included: read anyway, it would load as NULL in every record."""
+    fields = doc.get("fields")
+    if not isinstance(fields, list):  # old servers may list no fields: nothing to check
+        return
+    names = [str(f.get("name")) for f in fields if isinstance(f, dict)]
+    listed = {name.lower() for name in names}
+    readers = mapped_fields(entry)
+    missing = sorted(
+        name for name in readers if name.lower() not in listed and name != GEOMETRY_KEY
+    )
+    if not missing:
+        return
+    read = {name.lower() for name in readers}
+    unread = [name for name in names if name.lower() not in read]
+
+    def said(name: str) -> str:
+        close = get_close_matches(name, unread, n=_SHOWN_FIELDS, cutoff=0.5)
+        like = f"; the layer lists {', '.join(close)}" if close else ""
+        return f"{name!r} (read by {', '.join(readers[name])}{like})"
+
+    raise SchemaDriftError(
+        f"{layer_url}?f=json no longer lists {'; '.join(map(said, missing))}: the layer renamed "
+        f"or dropped it. Put the field's new name in the catalog entry {entry.slug}, then rerun "
+        "the sync."
+    )
