@@ -265,3 +265,7 @@ def test_permitdb_runs_redacts_a_token_stored_by_an_older_version(
     assert printed.exit_code == 0, printed.output
     assert "REDACTED" in printed.output
     assert_no_token(printed.output)
+    as_json = cli_env.invoke(cli, ["runs", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert "REDACTED" in as_json.output
+    assert_no_token(as_json.output)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
@@ -39,16 +40,20 @@ def runs(
     """Recent ingest runs: status, mode, counts, cursor, error."""
     db = engine()
     with db.connect() as conn:
-        rows = list_runs(conn, dataset=_dataset_slug(dataset), limit=limit)
+        stored = list_runs(conn, dataset=_dataset_slug(dataset), limit=limit)
     db.dispose()  # a pooled PostgreSQL connection would outlive the command otherwise
+    # Errors are redacted when stored; this covers rows an older version stored, in either form.
+    secrets = configured_secrets(settings())
+    rows = [
+        replace(row, error=redact_secrets(row.error, secrets)) if row.error else row
+        for row in stored
+    ]
     if as_json:
         print_json(rows)
         return
     table = Table("run", "dataset", "started", "status", "mode", "fetched", "inserted")
     for column in ("updated", "unchanged", "rejected", "skipped", "duplicates", "error"):
         table.add_column(column)
-    # Errors are redacted when stored; this covers rows an older version stored.
-    secrets = configured_secrets(settings())
     for row in rows:
         table.add_row(
             str(row.id),
@@ -63,7 +68,7 @@ def runs(
             str(row.rejected),
             str(row.skipped),
             str(row.duplicates),
-            redact_secrets(row.error or "", secrets),
+            row.error or "",
         )
     console.print(table)
 
@@ -81,10 +86,12 @@ def quarantine(
 ) -> None:
     """Records ingest could not load, with their reason codes (docs/quarantine.md); entries
     whose record has loaded since are resolved and listed only with --all."""
-    with engine().connect() as conn:
+    db = engine()
+    with db.connect() as conn:
         rows = list_quarantine(
             conn, dataset=_dataset_slug(dataset), limit=limit, open_only=not include_resolved
         )
+    db.dispose()
     if as_json:
         print_json(rows)
         return
