@@ -72,11 +72,47 @@ QualityFlag = Literal[
 ]
 LocationSource = Literal["source", "source_reprojected", "source_swapped", "zip_centroid"]
 
+# What a catalog entry's records are: each kind has its own canonical record and table.
+RecordKind = Literal["permits", "contractor_licenses", "parcels"]
+# A contractor licence's standing with its board, as the board publishes it (value_maps map
+# the raw words; ``unknown`` when none is published or it maps to nothing).
+LicenseStatus = Literal[
+    "active", "inactive", "expired", "suspended", "revoked", "pending", "unknown"
+]
+# What stands on a parcel (assessor land use / class codes, through value_maps.property_type).
+PropertyType = Literal[
+    "single_family",
+    "multi_family",
+    "condominium",
+    "mobile_home",
+    "mixed_use",
+    "commercial",
+    "office",
+    "industrial",
+    "agricultural",
+    "institutional",
+    "government",
+    "vacant_land",
+    "parking",
+    "recreational",
+    "utility",
+    "unknown",
+]
+# Who owns a parcel, read from the owner's name (normalize/owners.py).
+OwnerType = Literal["individual", "company", "government", "trust", "nonprofit", "unknown"]
+# The places geo ids name (normalize/geo_ids.py: "<type>-<key>", e.g. "city-ny-new-york").
+GeoType = Literal["address", "city", "county", "jurisdiction", "state", "zip"]
+
 RECORD_CLASSES: Final = frozenset(get_args(RecordClass))
 STATUSES: Final = frozenset(get_args(Status))
 PROPERTY_CLASSES: Final = frozenset(get_args(PropertyClass))
 TAGS: Final = frozenset(get_args(Tag))
 QUALITY_FLAGS: Final = frozenset(get_args(QualityFlag))
+RECORD_KINDS: Final = frozenset(get_args(RecordKind))
+LICENSE_STATUSES: Final = frozenset(get_args(LicenseStatus))
+PROPERTY_TYPES: Final = frozenset(get_args(PropertyType))
+OWNER_TYPES: Final = frozenset(get_args(OwnerType))
+GEO_TYPES: Final = frozenset(get_args(GeoType))
 
 STATUS_PHASE: Final[dict[Status, StatusPhase]] = {
     "applied": "open",

@@ -51,8 +51,11 @@ def test_minimal_entry_validates_and_expands_short_specs() -> None:
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"fields": {"permit_numbr": "x"}}, "not mappable canonical fields: ['permit_numbr']"),
-        ({"fields": {"status": "x"}}, "not mappable canonical fields: ['status']"),
+        (
+            {"fields": {"permit_numbr": "x"}},
+            "not mappable fields of a permits record: ['permit_numbr']",
+        ),
+        ({"fields": {"status": "x"}}, "not mappable fields of a permits record: ['status']"),
         ({"surprise": 1}, "Extra inputs are not permitted"),
         (
             {"source": {"platform": "socrata", "domain": "x.org", "dataset_id": "nope"}},
@@ -114,7 +117,10 @@ INVALID_EXAMPLES: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "unknown-canonical-field",
         {"fields": {"permit_numbr": "x"}},
-        ["fields: not mappable canonical fields: ['permit_numbr'] (see docs/catalog-reference.md)"],
+        [
+            "fields: not mappable fields of a permits record: ['permit_numbr'] "
+            "(see docs/schema.md and docs/catalog-reference.md)"
+        ],
     ),
     (
         "bad-converter",
@@ -215,7 +221,7 @@ def test_valid_examples_validate(override: dict[str, Any]) -> None:
 
 
 def test_blds_checklist_matches_the_canonical_comments() -> None:
-    text = Path(canonical.__file__).read_text(encoding="utf-8")
+    text = Path(canonical.permits.__file__).read_text(encoding="utf-8")
     commented = dict(re.findall(r"^    (\w+): .*# BLDS (\w+)", text, flags=re.MULTILINE))
     mappable = {name: blds for name, blds in commented.items() if name in MAPPABLE_FIELDS}
     assert mappable == BLDS_FIELDS

@@ -89,8 +89,10 @@ def test_migration_backfills_existing_permits(
 ) -> None:
     downgrade(engine, "2026_11_23_0003")
     record = make_record(permit_number="2026-000001  EP")
-    # the table as it was at that revision: typed columns, without the derived ones
-    columns = [c._copy() for c in permits.c if c.name not in {"seq", *DERIVED_COLUMNS}]
+    # the table as it was at that revision: typed columns, without the later ones
+    columns = [
+        c._copy() for c in permits.c if c.name not in {"seq", "contractor_id", *DERIVED_COLUMNS}
+    ]
     before = sa.Table("permits", sa.MetaData(), *columns)
     row = {c.name: getattr(record, c.name) for c in columns}
     row |= {"first_seen_at": NOW, "updated_at": NOW}

@@ -37,10 +37,13 @@ from permitdb.api.state import State
 from permitdb.settings import SigningSecrets
 from permitdb.store.api_keys import ApiKeyRow, find_active_key, rehash_api_key, touch_api_key
 
-# people:read adds person-level fields (owner, applicant) and the owner filter; metrics:read
-# lets a monitoring system scrape /metrics. A key has either only when created with it.
-SCOPES: Final = ("permits:read", "people:read", "metrics:read")
-DEFAULT_SCOPES: Final = ("permits:read",)
+# One read scope per kind of data sold apart (permits, contractors, parcels, places); people:read
+# adds person-level fields (owners, applicants, licence holders) and the owner filters;
+# metrics:read lets a monitoring system scrape /metrics. A key has either of the last two only
+# when created with it.
+READ_SCOPES: Final = ("permits:read", "contractors:read", "parcels:read", "places:read")
+SCOPES: Final = (*READ_SCOPES, "people:read", "metrics:read")
+DEFAULT_SCOPES: Final = READ_SCOPES
 PEOPLE_SCOPE: Final = "people:read"
 METRICS_SCOPE: Final = "metrics:read"
 TOUCH_INTERVAL: Final = timedelta(minutes=1)
@@ -129,6 +132,9 @@ def require_scope(scope: str | None) -> Callable[..., Awaitable[ApiKeyRow]]:
 
 
 PermitsRead = Annotated[ApiKeyRow, Depends(require_scope("permits:read"))]
+ContractorsRead = Annotated[ApiKeyRow, Depends(require_scope("contractors:read"))]
+ParcelsRead = Annotated[ApiKeyRow, Depends(require_scope("parcels:read"))]
+PlacesRead = Annotated[ApiKeyRow, Depends(require_scope("places:read"))]
 # What a route behind a key can answer besides its own errors (for its OpenAPI responses=).
 AUTH_ERRORS: tuple[type[ApiError], ...] = (
     MissingApiKey,

@@ -2,8 +2,8 @@
 
 A catalog file is YAML (docs/catalog-reference.md lists every key). Unknown keys are errors
 (``extra="forbid"``), platforms and converters are ``Literal`` names, and every field-map key
-must be a canonical field (``permitdb.canonical.MAPPABLE_FIELDS``). ``catalog.load`` turns
-pydantic's errors into messages that name the file and the key path.
+must be a mappable field of the entry's kind of record (``canonical.MAPPABLE_BY_KIND``).
+``catalog.load`` turns pydantic's errors into messages that name the file and the key path.
 """
 
 from __future__ import annotations
@@ -13,10 +13,25 @@ import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from permitdb.canonical import MAPPABLE_FIELDS
-from permitdb.vocabulary import PropertyClass, RecordClass, Status, Tag
+from permitdb.canonical import MAPPABLE_BY_KIND
+from permitdb.vocabulary import (
+    LicenseStatus,
+    PropertyClass,
+    PropertyType,
+    RecordClass,
+    RecordKind,
+    Status,
+    Tag,
+)
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 US_STATES = frozenset(
@@ -226,13 +241,18 @@ class ValueMaps(Model):
     ``property_class`` <- ``permit_class``, ``proposed_use``, ``permit_subtype``,
     ``permit_type`` (first that maps); ``tags`` <- each of ``permit_type``,
     ``permit_type_desc``, ``permit_subtype``, ``work_class``; ``record_class`` <-
-    ``permit_type``, ``permit_type_desc``.
+    ``permit_type``, ``permit_type_desc``. Contractor licences: ``license_status`` <-
+    ``status_raw``; ``license_classification`` <- each code of ``classifications_raw``, to its
+    label. Parcels: ``property_type`` <- ``land_use_raw``.
     """
 
     status: dict[str, Status] = Field(default_factory=dict)
     property_class: dict[str, PropertyClass] = Field(default_factory=dict)
     tags: dict[str, list[Tag]] = Field(default_factory=dict)
     record_class: dict[str, RecordClass] = Field(default_factory=dict)
+    license_status: dict[str, LicenseStatus] = Field(default_factory=dict)
+    license_classification: dict[str, str] = Field(default_factory=dict)
+    property_type: dict[str, PropertyType] = Field(default_factory=dict)
 
 
 class Recording(Model):
@@ -281,6 +301,11 @@ class CatalogEntry(Model):
     dataset: str = Field(pattern=SLUG, description="Dataset slug, unique within the jurisdiction")
     name: str = Field(min_length=1, description="Human name of the dataset")
     jurisdiction: Jurisdiction
+    kind: RecordKind = Field(
+        "permits",
+        description="What the records are: permits (also certificates of occupancy and "
+        "new-construction parcels, by record_class), contractor_licenses or parcels",
+    )
     record_class: RecordClass = "permit"
     source: Source
     page_size: int = Field(1000, ge=1, le=50_000)
@@ -317,19 +342,28 @@ class CatalogEntry(Model):
 
     @field_validator("fields")
     @classmethod
-    def _canonical_keys(cls, value: dict[str, str | FieldSpec]) -> dict[str, str | FieldSpec]:
-        unknown = sorted(set(value) - MAPPABLE_FIELDS)
+    def _mappable_keys(
+        cls, value: dict[str, str | FieldSpec], info: ValidationInfo
+    ) -> dict[str, str | FieldSpec]:
+        kind: RecordKind = info.data.get("kind", "permits")  # validated before fields
+        unknown = sorted(set(value) - MAPPABLE_BY_KIND[kind])
         if unknown:
             raise ValueError(
-                f"not mappable canonical fields: {unknown} (see docs/catalog-reference.md)"
+                f"not mappable fields of a {kind} record: {unknown} "
+                "(see docs/schema.md and docs/catalog-reference.md)"
             )
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> CatalogEntry:
+        mappable = MAPPABLE_BY_KIND[self.kind]
         for key in (*self.patterns, *self.required):
-            if key not in MAPPABLE_FIELDS:
-                raise ValueError(f"{key!r} in patterns/required is not a canonical field")
+            if key not in mappable:
+                raise ValueError(
+                    f"{key!r} in patterns/required is not a mappable field of a {self.kind} record"
+                )
+        if self.kind != "permits" and self.record_class != "permit":
+            raise ValueError(f"record_class is only for kind permits, not {self.kind}")
         for key, pattern in self.patterns.items():
             try:
                 re.compile(pattern)

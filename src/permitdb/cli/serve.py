@@ -12,6 +12,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from permitdb.api.app import create_app
+from permitdb.api.auth import DEFAULT_SCOPES
 from permitdb.api.limits import SERVER_HEAD_BYTES
 from permitdb.api.metrics import multiprocess_metrics
 from permitdb.catalog.load import load_catalog
@@ -145,7 +146,7 @@ def _demo_key(db: Engine, *, revoke_earlier: bool) -> str:
             for row in list_api_keys(conn):
                 if row.is_demo and row.revoked_at is None:
                     revoke_api_key(conn, row.id, now=datetime.now(UTC))
-    return create_key(name="demo", scopes=["permits:read"], quota=None, is_demo=True)
+    return create_key(name="demo", scopes=list(DEFAULT_SCOPES), quota=None, is_demo=True)
 
 
 def _curl_lines(db: Engine, key: str, base: str) -> list[str]:

@@ -40,7 +40,7 @@ def commit_page(
     next sync normalizes them again, so they are not left behind either.
     """
     with engine.begin() as conn:
-        written = write_page(conn, normalized.records, now=now, run_id=run_id)
+        written = write_page(conn, entry, normalized.records, now=now, run_id=run_id)
         rejects = [*normalized.rejects, *written.refused]
         ingest_state.quarantine(conn, entry.slug, run_id=run_id, rejects=rejects, now=now)
         if len(rejects) >= min(MIN_EVIDENCE, entry.page_size) and len(written.refused) == len(

@@ -6,13 +6,14 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
 from permitdb.ingest import cursor as cursors
+from permitdb.ingest.kinds import kind_of
 from permitdb.normalize.parcels import is_record
-from permitdb.normalize.record import normalize_record, source_record_id, storable
+from permitdb.normalize.record import source_record_id, storable
 from permitdb.sources.base import RawRecord
 from permitdb.store.ingest_state import Rejected
 
@@ -25,7 +26,7 @@ UNEXPECTED_ERRORS = (ValueError, TypeError, KeyError, ArithmeticError, Attribute
 
 @dataclass(slots=True)
 class NormalizedPage:
-    records: list[PermitRecord] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)  # the entry's kind of canonical record
     rejects: list[Rejected] = field(default_factory=list)
     fetched: int = 0
     skipped: int = 0  # rows the dataset's definition leaves out (normalize/parcels.py)
@@ -42,7 +43,8 @@ def normalize_page(
     version last when they list a record twice) and flags it ``duplicate_source_row``.
     """
     page = NormalizedPage(fetched=len(raws))
-    by_key: dict[str, PermitRecord] = {}
+    normalize = kind_of(entry).normalize
+    by_key: dict[str, Any] = {}
     for raw in raws:
         if entry.cursor is not None:
             page.max_cursor = cursors.later(
@@ -52,7 +54,7 @@ def normalize_page(
             page.skipped += 1
             continue
         try:
-            record = normalize_record(entry, raw, fetched_at=fetched_at)
+            record = normalize(entry, raw, fetched_at=fetched_at)
         except RecordRejected as exc:
             page.rejects.append(_rejected(entry, raw, exc.code, str(exc), exc.field))
             continue

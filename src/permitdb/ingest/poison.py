@@ -15,16 +15,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from permitdb.canonical import PermitRecord
+from permitdb.catalog.model import CatalogEntry
 from permitdb.ingest.contract import MIN_EVIDENCE
+from permitdb.ingest.kinds import Kind, kind_of
 from permitdb.store.ingest_state import Rejected
 from permitdb.store.limits import out_of_range
-from permitdb.store.permits import UpsertCounts, upsert_permits
+from permitdb.store.records import UpsertCounts
 
 log = logging.getLogger("permitdb.ingest")
 
@@ -38,20 +39,29 @@ class WrittenPage:
 
 
 def write_page(
-    conn: Connection, records: Sequence[PermitRecord], *, now: datetime, run_id: int
+    conn: Connection,
+    entry: CatalogEntry,
+    records: Sequence[Any],
+    *,
+    now: datetime,
+    run_id: int,
 ) -> WrittenPage:
-    """Upsert ``records`` inside the caller's transaction; refused records come back."""
-    storable: list[PermitRecord] = []
+    """Upsert ``entry``'s ``records`` inside the caller's transaction, then run its kind's
+    ``after_write`` steps on the records written; refused records come back."""
+    kind = kind_of(entry)
+    storable: list[Any] = []
     refused: list[Rejected] = []
     for record in records:
-        reason = out_of_range(record)
+        reason = out_of_range(record, kind.table)
         if reason is None:
             storable.append(record)
         else:
             refused.append(_refusal(record, reason))
     try:
         with conn.begin_nested():
-            return WrittenPage(upsert_permits(conn, storable, now=now, run_id=run_id), refused)
+            counts = kind.write(conn, storable, now=now, run_id=run_id)
+            _after_write(conn, kind, entry, storable, now)
+            return WrittenPage(counts, refused)
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise
@@ -62,7 +72,8 @@ def write_page(
     for record in storable:
         try:
             with conn.begin_nested():
-                counts = _added(counts, upsert_permits(conn, [record], now=now, run_id=run_id))
+                counts = _added(counts, kind.write(conn, [record], now=now, run_id=run_id))
+                _after_write(conn, kind, entry, [record], now)
             taken += 1
         except DBAPIError as exc:
             if exc.connection_invalidated:
@@ -74,7 +85,14 @@ def write_page(
     return WrittenPage(counts, refused)
 
 
-def _refusal(record: PermitRecord, reason: str) -> Rejected:
+def _after_write(
+    conn: Connection, kind: Kind[Any], entry: CatalogEntry, written: Sequence[Any], now: datetime
+) -> None:
+    for step in kind.after_write:
+        step(conn, entry, written, now=now)
+
+
+def _refusal(record: Any, reason: str) -> Rejected:
     return Rejected(
         source_record_id=record.source_record_id,
         code=DATABASE_REFUSED,

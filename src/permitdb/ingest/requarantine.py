@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
-from permitdb.canonical import PermitRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
+from permitdb.ingest.kinds import kind_of
 from permitdb.ingest.page import UNEXPECTED_ERRORS
 from permitdb.ingest.poison import write_page
-from permitdb.normalize.record import normalize_record
 from permitdb.store import ingest_state, quarantine
 from permitdb.store.ingest_state import QuarantineRow
-from permitdb.store.permits import fetched_at_by_key
+from permitdb.store.records import fetched_at_by_key
 
 
 def retry_quarantined(
@@ -44,11 +44,12 @@ def retry_quarantined(
 def _retry_batch(
     engine: Engine, entry: CatalogEntry, batch: list[QuarantineRow], *, run_id: int, now: datetime
 ) -> int:
-    latest: dict[str, PermitRecord] = {}  # the newest quarantined payload of each key
+    kind = kind_of(entry)
+    latest: dict[str, Any] = {}  # the newest quarantined payload of each key
     entries: dict[str, list[int]] = {}
     for row in batch:
         try:
-            record = normalize_record(entry, row.raw, fetched_at=row.created_at)
+            record = kind.normalize(entry, row.raw, fetched_at=row.created_at)
         except (RecordRejected, *UNEXPECTED_ERRORS):
             continue  # still unreadable: the entry stays open
         latest[record.source_record_id] = record  # the batch runs oldest first
@@ -56,7 +57,7 @@ def _retry_batch(
     if not latest:
         return 0
     with engine.begin() as conn:
-        stored = fetched_at_by_key(conn, entry.slug, list(latest))
+        stored = fetched_at_by_key(conn, kind.table, entry.slug, list(latest))
         # a copy fetched after the quarantined payload is newer: it stays
         fresh = [
             record
@@ -65,7 +66,7 @@ def _retry_batch(
             or record.fetched_at is None
             or fetched < record.fetched_at
         ]
-        written = write_page(conn, fresh, now=now, run_id=run_id)
+        written = write_page(conn, entry, fresh, now=now, run_id=run_id)
         refused = {reject.source_record_id for reject in written.refused}
         done = [entry_id for key, ids in entries.items() if key not in refused for entry_id in ids]
         quarantine.resolve_entries(conn, done, now=now)

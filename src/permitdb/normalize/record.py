@@ -34,7 +34,9 @@ from permitdb.sources.text import UNREADABLE_KEY
 from permitdb.vocabulary import PropertyClass, QualityFlag, Tag
 
 # Store-managed or self-referential: a re-fetch of an unchanged record must hash the same.
-_UNHASHED: Final = frozenset({"fetched_at", "first_seen_at", "updated_at", "content_hash"})
+_UNHASHED: Final = frozenset(
+    {"fetched_at", "first_seen_at", "updated_at", "content_hash", "contractor_id"}
+)
 _HASHED_FIELDS: Final = tuple(name for name in FIELD_NAMES if name not in _UNHASHED)
 _RECORD_CLASS_FIELDS: Final = ("permit_type", "permit_type_desc", "permit_subtype")
 _WORDING_FIELDS: Final = tuple(dict.fromkeys((*TEXT_FIELDS, *CLASS_FIELDS)))

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from permitdb.store import dialects, tables
-from permitdb.store.permits import UpsertCounts
+from permitdb.store.records import UpsertCounts
 from permitdb.store.tables import ingest_runs, ingest_state
 
 # A live portal, or the bundled recordings served by the replay portal (demo, --from-recordings).

@@ -1,4 +1,4 @@
-"""What the permits table can hold, checked before a write so one record cannot fail a page.
+"""What a record table can hold, checked before a write so one record cannot fail a page.
 
 SQLite stores any number in any column; PostgreSQL refuses a valuation beyond ``Numeric(16, 2)``
 or housing units beyond a 32-bit integer and aborts the whole transaction. Checking the ranges
@@ -8,13 +8,12 @@ from the table's own column types makes both engines refuse the same records, wi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from decimal import Decimal
-from typing import Final
+from functools import cache
+from typing import Any, Final
 
 import sqlalchemy as sa
-
-from permitdb.canonical import FIELD_NAMES, PermitRecord
-from permitdb.store.tables import permits
 
 _INTEGER_LIMITS: Final = {sa.SmallInteger: 2**15, sa.Integer: 2**31, sa.BigInteger: 2**63}
 
@@ -30,21 +29,25 @@ def _limit(column_type: sa.types.TypeEngine[object]) -> Decimal | None:
     return None
 
 
-NUMERIC_LIMITS: Final[Mapping[str, Decimal]] = {
-    name: limit for name in FIELD_NAMES if (limit := _limit(permits.c[name].type)) is not None
-}
+@cache
+def numeric_limits(table: sa.Table, record_type: type[Any]) -> Mapping[str, Decimal]:
+    """Field name -> the smallest magnitude its column in ``table`` cannot hold."""
+    names = (field.name for field in fields(record_type))
+    return {name: limit for name in names if (limit := _limit(table.c[name].type)) is not None}
 
 
-def out_of_range(record: PermitRecord) -> str | None:
-    """Why the permits table cannot hold ``record``'s numbers, or None when it can."""
-    for name, limit in NUMERIC_LIMITS.items():
+def out_of_range(record: Any, table: sa.Table) -> str | None:
+    """Why ``table`` cannot hold ``record``'s numbers (a canonical record dataclass whose fields
+    are columns of the table), or None when it can."""
+    record_type: Any = type(record)  # a dataclass type: hashable, as the cache needs
+    for name, limit in numeric_limits(table, record_type).items():
         value = getattr(record, name)
         if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
             continue
         number = Decimal(value)
         if not number.is_finite() or abs(number) >= limit:
             return (
-                f"{name} {value} is beyond what the permits table stores "
+                f"{name} {value} is beyond what the {table.name} table stores "
                 f"(magnitude below {limit:,}); fix the value at the source or map the field "
                 "with another converter in the catalog entry"
             )

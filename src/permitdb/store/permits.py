@@ -6,7 +6,6 @@ What a search may ask, and its WHERE clauses, live in ``permit_filters``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import Any, Final
@@ -15,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
+from permitdb.normalize.parcel_keys import parcel_key
 from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
 from permitdb.store import dialects
 from permitdb.store.permit_changes import record_changes
@@ -22,6 +22,7 @@ from permitdb.store.permit_changes import record_changes
 # re-exported: the query is the input of this module's searches, so callers import it here
 from permitdb.store.permit_filters import PermitQuery as PermitQuery
 from permitdb.store.permit_filters import parsed_text, permit_filters
+from permitdb.store.records import UpsertCounts
 from permitdb.store.sorts import PermitKeyset, keyset_of, ranges_after, scan_order
 from permitdb.store.tables import permit_tags, permits
 
@@ -30,20 +31,14 @@ PERMIT_COLUMNS: Final = tuple(permits.c[name] for name in FIELD_NAMES)
 # dataclass's last two fields, which then take their defaults. Reading and decoding ``raw``
 # is most of a row's cost, and a flat export or a lean listing never shows it.
 LEAN_COLUMNS: Final = PERMIT_COLUMNS[: FIELD_NAMES.index("raw")]
-# Stamped by the store, never taken from the record; an update keeps first_seen_at.
-STORE_STAMPED: Final = frozenset({"first_seen_at", "updated_at"})
+# Stamped by the store, never taken from the record; an update keeps first_seen_at, and the
+# contractor link is the resolver's (store.contractors), written after the page.
+STORE_STAMPED: Final = frozenset({"first_seen_at", "updated_at", "contractor_id"})
 UPDATED_COLUMNS: Final = tuple(
     name for name in FIELD_NAMES if name not in STORE_STAMPED and name != "id"
 )
 # Keeps IN lists well under SQLite's bound-parameter limit, whatever the page size.
 CHUNK: Final = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class UpsertCounts:
-    inserted: int
-    updated: int
-    unchanged: int
 
 
 def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -79,6 +74,7 @@ def _values(record: PermitRecord, now: datetime) -> dict[str, Any]:
     values["updated_at"] = now
     values["permit_number_key"] = permit_number_key(record.permit_number)
     values["permit_number_shape"] = permit_number_shape(record.permit_number)
+    values["parcel_key"] = parcel_key(record.parcel_id)
     return values
 
 
@@ -212,18 +208,3 @@ def get_permits(conn: Connection, permit_ids: Sequence[str]) -> list[PermitRecor
         rows = conn.execute(sa.select(*PERMIT_COLUMNS).where(permits.c.id.in_(chunk)))
         found.update((record.id, record) for record in map(row_to_record, rows))
     return [found[permit_id] for permit_id in permit_ids if permit_id in found]
-
-
-def fetched_at_by_key(
-    conn: Connection, dataset: str, source_record_ids: Sequence[str]
-) -> dict[str, datetime]:
-    """source_record_id -> when the stored copy was fetched, for the keys already stored."""
-    found: dict[str, datetime] = {}
-    for chunk in _chunks(list(dict.fromkeys(source_record_ids))):
-        rows = conn.execute(
-            sa.select(permits.c.source_record_id, permits.c.fetched_at).where(
-                permits.c.dataset == dataset, permits.c.source_record_id.in_(chunk)
-            )
-        )
-        found.update((row.source_record_id, row.fetched_at) for row in rows)
-    return found

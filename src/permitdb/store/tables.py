@@ -9,7 +9,10 @@ column type variants used here.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import UnionType
+from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints
 
 from sqlalchemy import (
     BigInteger,
@@ -31,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 
+from permitdb.canonical import LicenseRecord, ParcelRecord
 from permitdb.store.dialects import Json, Serial
 
 # A naming convention makes constraint names deterministic, so SQLite batch migrations work.
@@ -151,6 +155,7 @@ permits = Table(
     Column("owner_name", Text),
     Column("owner_phone", Text),
     Column("applicant_name", Text),
+    Column("contractor_id", String(40)),
     Column("source_url", Text),
     Column("source_updated_at", UtcDateTime()),
     Column("fetched_at", UtcDateTime(), nullable=False),
@@ -162,6 +167,8 @@ permits = Table(
     # derived by the store from permit_number (normalize.permit_numbers), for lookups by number
     Column("permit_number_key", Text),
     Column("permit_number_shape", Text),
+    # derived by the store from parcel_id (normalize.parcel_keys): the key parcels join on
+    Column("parcel_key", Text),
     Index("uq_permits_dataset_source_record_id", "dataset", "source_record_id", unique=True),
     Index("ix_permits_applied_date", "applied_date"),
     Index("ix_permits_status", "status"),
@@ -176,7 +183,7 @@ permits = Table(
     Index("ix_permits_permit_number_shape_jurisdiction", "permit_number_shape", "jurisdiction"),
 )
 # Columns of ``permits`` that are no PermitRecord field: the store derives them.
-DERIVED_COLUMNS = ("permit_number_key", "permit_number_shape")
+DERIVED_COLUMNS = ("permit_number_key", "permit_number_shape", "parcel_key")
 # The permit listing's keyset order, unfiltered and under its two most common filters.
 LISTING_ORDER = (permits.c.issued_date.desc().nulls_last(), permits.c.id.desc())
 Index("ix_permits_issued_date_id", *LISTING_ORDER)
@@ -187,6 +194,9 @@ Index("ix_permits_jurisdiction_issued_date_id", permits.c.jurisdiction, *LISTING
 Index("ix_permits_zip_issued_date_id", permits.c.zip, *LISTING_ORDER)
 Index("ix_permits_county_fips", permits.c.county_fips)
 Index("ix_permits_latitude_longitude", permits.c.latitude, permits.c.longitude)
+# A contractor's permits, newest first; a permit's parcel by its normalized key.
+Index("ix_permits_contractor_id_issued_date_id", permits.c.contractor_id, *LISTING_ORDER)
+Index("ix_permits_state_parcel_key", permits.c.state, permits.c.parcel_key)
 # The other sort= orders (store.sorts): one index each, read forwards or backwards.
 for _column in ("applied_date", "finaled_date", "valuation", "updated_at"):
     Index(f"ix_permits_{_column}_id", permits.c[_column].desc().nulls_last(), permits.c.id.desc())
@@ -327,4 +337,170 @@ jurisdiction_request_votes = Table(
     Column("api_key_id", Serial, ForeignKey("api_keys.id"), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("request_id", "api_key_id"),
+)
+
+
+# --- contractor licences and parcels: one column per canonical record field ------------------
+
+
+def _record_columns(record_type: type, *, not_null: frozenset[str]) -> list[Column[object]]:
+    """One column per field of a canonical record dataclass, typed from its annotation.
+
+    ``id`` is the primary key; the lists, the raw record and the flags are JSON; a ``Literal``
+    (a vocabulary value) is a short string.
+    """
+    columns: list[Column[object]] = []
+    for name, hint in get_type_hints(record_type).items():
+        column_type = _column_type(name, hint)
+        nullable = name not in not_null and name != "id"
+        # the dataset a record came from is registered first, as for permits
+        foreign = (ForeignKey("datasets.slug"),) if name == "dataset" else ()
+        columns.append(
+            Column(name, column_type, *foreign, primary_key=name == "id", nullable=nullable)
+        )
+    return columns
+
+
+_SCALARS: Final[dict[type, object]] = {
+    str: Text(),
+    int: Integer(),
+    float: Float(),
+    bool: Boolean(),
+    date: Date(),
+    datetime: UtcDateTime(),
+    Decimal: Money,
+}
+_WIDE_INTEGERS: Final = frozenset({"lot_size_sqft", "building_area_sqft"})
+
+
+def _column_type(name: str, hint: object) -> Any:
+    if name == "id":
+        return String(40)
+    args = [arg for arg in get_args(hint) if arg is not type(None)]
+    base = args[0] if get_origin(hint) in (Union, UnionType) and len(args) == 1 else hint
+    if get_origin(base) in (list, dict):
+        return Json
+    if get_origin(base) is Literal:
+        return String(30)
+    if name in ("jurisdiction", "dataset"):
+        return String(100 if name == "jurisdiction" else 200)
+    if base is int and name in _WIDE_INTEGERS:
+        return BigInteger()
+    if base in _SCALARS:
+        return _SCALARS[base]
+    raise TypeError(f"no column type for {name}: {hint!r}")
+
+
+_RECORD_NOT_NULL: Final = frozenset(
+    {
+        "jurisdiction",
+        "dataset",
+        "source_record_id",
+        "fetched_at",
+        "first_seen_at",
+        "updated_at",
+        "quality_flags",
+        "raw",
+        "content_hash",
+    }
+)
+
+contractor_licenses = Table(
+    "contractor_licenses",
+    metadata,
+    *_record_columns(LicenseRecord, not_null=_RECORD_NOT_NULL | {"status", "classifications"}),
+    # the contractor this licence resolved to (store.contractors), written after the page
+    Column("contractor_id", String(40)),
+    Index(
+        "uq_contractor_licenses_dataset_source_record_id",
+        "dataset",
+        "source_record_id",
+        unique=True,
+    ),
+    Index("ix_contractor_licenses_license_key_license_state", "license_key", "license_state"),
+    Index("ix_contractor_licenses_contractor_id", "contractor_id"),
+)
+
+parcels = Table(
+    "parcels",
+    metadata,
+    *_record_columns(
+        ParcelRecord,
+        not_null=_RECORD_NOT_NULL | {"property_type", "owner_type"},
+    ),
+    Index("uq_parcels_dataset_source_record_id", "dataset", "source_record_id", unique=True),
+    # permits join their parcel by key within a state, or by address
+    Index("ix_parcels_state_parcel_key", "state", "parcel_key"),
+    Index("ix_parcels_address_key", "address_key"),
+    Index("ix_parcels_state_county_fips", "state", "county_fips"),
+)
+
+# --- contractors: entities resolved from licences and permit mentions (store.contractors) -----
+
+contractors = Table(
+    "contractors",
+    metadata,
+    Column("id", String(40), primary_key=True),  # stable: from the first mention's key
+    Column("name", Text, nullable=False),  # the display name: the licence's, else most used
+    Column("name_key", Text, nullable=False),  # normalize.contractors.name_key
+    Column("license_key", Text),  # the primary licence, when one resolved
+    Column("license_state", String(2)),
+    Column("phone", Text),
+    Column("address", Text),
+    Column("city", Text),
+    Column("state", String(2)),
+    Column("zip", String(5)),
+    Column("county_fips", String(5)),
+    # rollups kept at ingest from the contractor's permits
+    Column("permit_count", Integer, nullable=False, default=0),
+    Column("total_job_value", Money),
+    Column("first_permit_date", Date),
+    Column("last_permit_date", Date),
+    Column("tag_counts", Json, nullable=False),  # {"roofing": 12, ...}
+    Column("classification_derived", Json, nullable=False),  # tags ranked by share of permits
+    Column("first_seen_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_contractors_state_name_key", "state", "name_key"),
+    Index("ix_contractors_license_key_license_state", "license_key", "license_state"),
+    Index("ix_contractors_last_permit_date_id", "last_permit_date", "id"),
+)
+
+# One row per distinct mention of a contractor (a licence row, or a permit's contractor name,
+# licence, phone and address): how it was resolved, and to what.
+contractor_mentions = Table(
+    "contractor_mentions",
+    metadata,
+    Column("mention_key", String(64), primary_key=True),  # sha256 of the mention's evidence
+    Column("contractor_id", String(40), ForeignKey("contractors.id"), nullable=False),
+    Column("source", String(20), nullable=False),  # permit | license
+    Column("name", Text),
+    Column("name_key", Text),
+    Column("license_key", Text),
+    Column("license_state", String(2)),
+    Column("phone_key", String(10)),
+    Column("address_key", Text),
+    Column("state", String(2)),
+    # license | phone | name_exact | name_fuzzy | new | pinned (docs/contractors.md)
+    Column("match_method", String(20), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("first_seen_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_contractor_mentions_contractor_id", "contractor_id"),
+    Index("ix_contractor_mentions_license_key_license_state", "license_key", "license_state"),
+    Index("ix_contractor_mentions_phone_key", "phone_key"),
+    Index("ix_contractor_mentions_state_name_key", "state", "name_key"),
+)
+
+# An operator's decision, kept across re-ingests: ``merge`` sends a mention to a contractor,
+# ``split`` keeps it away from one (``permitdb contractors merge/split``).
+contractor_pins = Table(
+    "contractor_pins",
+    metadata,
+    Column("id", Serial, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # merge | split
+    Column("mention_key", String(64), nullable=False),
+    Column("contractor_id", String(40), nullable=False),
+    Column("note", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_contractor_pins_mention_key", "mention_key"),
 )

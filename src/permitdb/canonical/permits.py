@@ -103,6 +103,8 @@ class PermitRecord:
     owner_name: str | None = None
     owner_phone: str | None = None
     applicant_name: str | None = None
+    # the contractor entity the mention resolved to (store-managed: normalize.contractors)
+    contractor_id: str | None = None
 
     # provenance and quality
     source_url: str | None = None  # BLDS Link
@@ -147,6 +149,7 @@ DERIVED_FIELDS: Final = frozenset(
         "quality_flags",
         "raw",
         "content_hash",
+        "contractor_id",
     }
 )
 MAPPABLE_FIELDS: Final = frozenset(name for name in FIELD_NAMES if name not in DERIVED_FIELDS) | {

@@ -1,0 +1,78 @@
+"""What each catalog record kind does in a sync: how a raw row is normalized, which table a
+page is written to, and what runs after the page in the same transaction.
+
+The pipeline (``ingest.run`` → ``page`` → ``commit`` → ``poison``) is the same for every kind:
+resumable pages, quarantined rejects, the schema contract. Only these steps differ. The
+``after_write`` steps see the records that were written, inside the page's transaction, so
+what they derive (contractor links, place rollups) commits or rolls back with the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from permitdb.catalog.model import CatalogEntry
+from permitdb.errors import CatalogError
+from permitdb.normalize.record import normalize_record
+from permitdb.store.permits import upsert_permits
+from permitdb.store.records import StoredRecord, UpsertCounts
+from permitdb.store.tables import permits
+from permitdb.vocabulary import RecordKind
+
+R = TypeVar("R", bound=StoredRecord)
+R_co = TypeVar("R_co", bound=StoredRecord, covariant=True)
+R_contra = TypeVar("R_contra", bound=StoredRecord, contravariant=True)
+
+
+class Normalizer(Protocol[R_co]):
+    def __call__(
+        self, entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
+    ) -> R_co: ...
+
+
+class Writer(Protocol[R_contra]):
+    def __call__(
+        self, conn: Connection, records: Sequence[R_contra], *, now: datetime, run_id: int | None
+    ) -> UpsertCounts: ...
+
+
+class AfterWrite(Protocol[R_contra]):
+    def __call__(
+        self, conn: Connection, entry: CatalogEntry, records: Sequence[R_contra], *, now: datetime
+    ) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Kind(Generic[R]):
+    name: RecordKind
+    table: sa.Table
+    normalize: Normalizer[R]
+    write: Writer[R]
+    after_write: tuple[AfterWrite[R], ...] = ()
+
+
+PERMITS: Kind[Any] = Kind(
+    name="permits", table=permits, normalize=normalize_record, write=upsert_permits
+)
+
+KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS,)}
+
+
+def kind_of(entry: CatalogEntry) -> Kind[Any]:
+    """The kind an entry's records are, with a message naming the file when none handles it."""
+    kind = KINDS.get(entry.kind)
+    if kind is None:
+        raise CatalogError(
+            entry.slug,
+            [
+                f"kind {entry.kind!r} has no ingest pipeline in this version; upgrade "
+                f"permitdb or set kind to one of {sorted(KINDS)}"
+            ],
+        )
+    return kind
