@@ -67,7 +67,7 @@ _COLUMN_GROUPS: Final[tuple[tuple[str, ColumnKind], ...]] = (
     ("latitude longitude", "float"),
     ("location_source parcel_id contractor_name contractor_license", "text"),
     ("contractor_license_state contractor_trade contractor_phone", "text"),
-    ("contractor_address owner_name owner_phone applicant_name source_url", "text"),
+    ("contractor_address owner_name owner_phone applicant_name contractor_id source_url", "text"),
     ("source_updated_at fetched_at first_seen_at updated_at", "timestamp"),
     ("quality_flags", "list"),
 )
