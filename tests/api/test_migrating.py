@@ -1,6 +1,9 @@
-"""docs/migrating.md, run: every `ours` of its tables answers as the row says, on the demo data.
+"""docs/migrating.md and the reference mapping of docs/api.md, run: every `ours` of their tables
+answers as the row says, on the demo data.
 
-The page is this test's input, so the mapping and the API cannot drift apart. Each table row
+The pages are this test's input, so the mapping and the API cannot drift apart. docs/api.md's
+section "Reference requests and their permitdb equivalents" names its `ours` column "permitdb
+request" and puts the reference first; only that section of the page is read. Each table row
 whose `ours` cell holds a request (`GET /v1/…`, `POST /v1/… {json}`, optional `-H "Name: value"`
 headers, `→ 404` for a non-2xx status) sends it to an app over the demo data: the bundled
 recordings ingested through the replay portal and the real connectors, as `make demo` does.
@@ -37,6 +40,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from permitdb.api.app import create_app
+from permitdb.api.auth import READ_SCOPES
 from permitdb.api.errors import ERROR_CLASSES
 from permitdb.api.keys import generate_api_key, hash_api_key, key_prefix
 from permitdb.catalog.load import load_catalog
@@ -79,6 +83,7 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    page: str  # docs/migrating.md, docs/api.md
     line: int
     section: str
     kind: str  # the table's first header without "their ": request, parameter, field, …
@@ -125,11 +130,20 @@ def cells(line: str) -> list[str]:
     return [*found, current.strip()]
 
 
-def read_rows(path: Path = DOCS / "migrating.md") -> list[Row]:
+OURS: Final = ("ours", "permitdb request")
+MAPPING: Final = "Reference requests and their permitdb equivalents"
+
+
+def read_rows(path: Path, *, under: str | None = None) -> list[Row]:
+    """The rows of the page's tables; with ``under``, only those below that ``##`` heading."""
     rows: list[Row] = []
-    section, header = "", None
+    section, header, inside = "", None, under is None
     lines = path.read_text().splitlines()
     for number, line in enumerate(lines, start=1):
+        if line.startswith("## ") and under is not None:
+            inside = line == f"## {under}"
+        if not inside:
+            continue
         if heading := HEADING.match(line):
             section, header = heading["title"], None
         elif not line.startswith("|"):
@@ -138,20 +152,23 @@ def read_rows(path: Path = DOCS / "migrating.md") -> list[Row]:
             header = [cell.lower() for cell in cells(line)]
         elif not set(line) <= set("|-: "):
             values = dict(zip(header, cells(line), strict=True))
+            theirs = next(name for name in header if name.startswith("their "))
             rows.append(
                 Row(
+                    page=f"docs/{path.name}",
                     line=number,
                     section=section,
-                    kind=header[0].removeprefix("their "),
-                    theirs=values[header[0]],
-                    ours=values.get("ours"),
+                    kind=theirs.removeprefix("their "),
+                    theirs=values[theirs],
+                    ours=next((values[name] for name in OURS if name in values), None),
                     text=line,
                 )
             )
     return rows
 
 
-ROWS: Final = read_rows()
+MAPPING_ROWS: Final = read_rows(DOCS / "api.md", under=MAPPING)
+ROWS: Final = read_rows(DOCS / "migrating.md") + MAPPING_ROWS
 CHECKED: Final = [row for row in ROWS if row.requests or row.names]
 
 
@@ -174,8 +191,8 @@ def _ingest(engine: Engine, *, bulk: bool) -> None:
 def _keys(engine: Engine) -> dict[str, str]:
     """The keys the page's requests name, by placeholder; `$REVOKED_KEY` is revoked."""
     scopes = {
-        "$KEY": ["permits:read"],
-        "$PEOPLE_KEY": ["permits:read", "people:read"],
+        "$KEY": list(READ_SCOPES),
+        "$PEOPLE_KEY": [*READ_SCOPES, "people:read"],
         "$REVOKED_KEY": ["permits:read"],
     }
     keys = {placeholder: generate_api_key() for placeholder in scopes}
@@ -266,7 +283,7 @@ def send(demo: Demo, request: Request, *, keyed: bool) -> httpx.Response:
 
 
 def check_answer(row: Row, request: Request, response: httpx.Response) -> None:
-    where = f"docs/migrating.md:{row.line} {request.method} {request.target}"
+    where = f"{row.page}:{row.line} {request.method} {request.target}"
     got = f"{where} answered {response.status_code}: {response.text[:300]}"
     if request.status is None:
         assert 200 <= response.status_code < 300, got
@@ -345,7 +362,8 @@ CHECKS: Final = {
 
 
 def row_id(row: Row) -> str:
-    return f"L{row.line}-" + re.sub(r"[^A-Za-z0-9_./{}=&-]+", "_", row.theirs).strip("_")[:60]
+    page = "" if row.page == "docs/migrating.md" else "api-"
+    return f"{page}L{row.line}-" + re.sub(r"[^A-Za-z0-9_./{}=&-]+", "_", row.theirs).strip("_")[:60]
 
 
 @pytest.mark.parametrize("row", CHECKED, ids=[row_id(row) for row in CHECKED])
@@ -359,13 +377,13 @@ def test_row_answers_as_documented(demo: Demo, row: Row) -> None:
 
 def test_every_row_maps_or_says_why_not() -> None:
     silent = [
-        row.line
+        f"{row.page}:{row.line}"
         for row in ROWS
         if row.ours is not None
         and not CODE.search(row.ours)
         and not re.search(r"\bnot (available|yet)\b", row.ours)
     ]
-    assert not silent, f"docs/migrating.md rows without ours or a 'not available' reason: {silent}"
+    assert not silent, f"rows without ours or a 'not available' reason: {silent}"
 
 
 def test_every_table_is_of_a_kind_the_test_checks() -> None:
