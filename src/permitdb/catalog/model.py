@@ -50,6 +50,7 @@ Converter = Literal[
     "phone",  # digits, formatted (NNN) NNN-NNNN when US-shaped
     "point",  # GeoJSON geometry, "(lat, lng)", "POINT (lng lat)" -> (lat, lng)
     "url",  # a URL string, or Socrata's {"url": ...} object
+    "boolean",  # yes/no, true/false, y/n, 1/0 (a field's map turns other words into these)
 ]
 
 
