@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
-from tests.ingest.test_run import FailsAfterFirstPage, catalog_entry, ingest
+from tests.ingest.test_run import FailsAfterFirstPage, catalog_entry, ingest, kill_midway
 
 from permitdb.catalog.load import load_catalog
 from permitdb.catalog.model import CatalogEntry, Recording
@@ -30,6 +30,12 @@ def stored_licences(engine: Engine, dataset: str) -> dict[str, sa.Row[tuple[str,
     ).where(licences.c.dataset == dataset)
     with engine.connect() as conn:
         return {row.source_record_id: row for row in conn.execute(query)}
+
+
+def licence_count(engine: Engine, dataset: str) -> int:
+    query = sa.select(sa.func.count()).select_from(licences).where(licences.c.dataset == dataset)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def test_every_licence_board_is_bundled() -> None:
@@ -109,8 +115,28 @@ def test_an_interrupted_sync_resumes_without_duplicates(engine: Engine) -> None:
     assert (resumed.status, resumed.mode) == ("succeeded", "resumed")
     assert failed.fetched + resumed.fetched == total
     assert resumed.inserted == total - 300
+    assert licence_count(engine, entry.slug) == len(stored_licences(engine, entry.slug)) == total
+
+
+def test_a_killed_sync_resumes_with_no_duplicates_and_no_loss(
+    engine: Engine, database_url: str
+) -> None:
+    slug, page_size = "florida/dbpr-construction-licensees", 100
+    entry = catalog_entry(slug, page_size=page_size)
+    total = len(read_recording(entry, default_recordings_dir()))
+    kill_midway(database_url, slug, page_size, lambda: licence_count(engine, slug) >= total // 4)
+    killed_at = licence_count(engine, slug)
+    assert 0 < killed_at < total
+
+    resumed = ingest(engine, entry)
+
+    assert (resumed.status, resumed.mode) == ("succeeded", "resumed")
+    assert resumed.fetched < total  # it did not start over
+    assert licence_count(engine, slug) == len(stored_licences(engine, slug)) == total
     with engine.connect() as conn:
-        ids = conn.execute(
-            sa.select(licences.c.id).where(licences.c.dataset == entry.slug)
-        ).scalars()
-        assert len(set(ids)) == total
+        statuses = sorted(
+            conn.execute(
+                sa.select(tables.ingest_runs.c.status).where(tables.ingest_runs.c.dataset == slug)
+            ).scalars()
+        )
+    assert statuses == ["interrupted", "succeeded"]
