@@ -20,7 +20,7 @@ from permitdb.canonical import LICENSE_FIELD_NAMES, LicenseRecord
 from permitdb.catalog.model import CatalogEntry, ValueMaps
 from permitdb.normalize.converters import to_phone
 from permitdb.normalize.quality import dates_out_of_range
-from permitdb.normalize.record import fill_address, mapped_fields, storable
+from permitdb.normalize.record import fill_address, identified_fields, storable
 from permitdb.normalize.rulefiles import catalog_lookup, value_key
 from permitdb.vocabulary import LICENSE_STATUSES, LicenseStatus, QualityFlag
 
@@ -45,7 +45,7 @@ def normalize_license(
     entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
 ) -> LicenseRecord:
     """Normalize ``raw`` (as the board published it) with ``entry``'s maps and the rules."""
-    record = LicenseRecord(**mapped_fields(entry, raw))
+    record = LicenseRecord(**identified_fields(entry, raw))
     record.license_key = license_key(record.license_number)
     record.license_state = entry.jurisdiction.state
     record.status = license_status(record.status_raw, entry.value_maps)

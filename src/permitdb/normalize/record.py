@@ -46,7 +46,7 @@ def normalize_record(
     entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
 ) -> PermitRecord:
     """Normalize ``raw`` (as the portal sent it) with ``entry``'s field map and the rules."""
-    record = PermitRecord(record_class=entry.record_class, **mapped_fields(entry, raw))
+    record = PermitRecord(record_class=entry.record_class, **identified_fields(entry, raw))
     flags: list[QualityFlag] = []
     _record_class(record, entry)
     flags += _address(record, entry)
@@ -62,7 +62,7 @@ def normalize_record(
     return record
 
 
-def mapped_fields(entry: CatalogEntry, raw: Mapping[str, Any]) -> dict[str, Any]:
+def identified_fields(entry: CatalogEntry, raw: Mapping[str, Any]) -> dict[str, Any]:
     """The record's identity and its field-mapped values, for any record kind; raises
     ``RecordRejected`` for a row the source could not read or the field map refuses."""
     problem = raw.get(UNREADABLE_KEY)
