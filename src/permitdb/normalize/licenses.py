@@ -19,6 +19,7 @@ import orjson
 from permitdb.canonical import LICENSE_FIELD_NAMES, LicenseRecord
 from permitdb.catalog.model import CatalogEntry, ValueMaps
 from permitdb.normalize.converters import to_phone
+from permitdb.normalize.dates import zone
 from permitdb.normalize.quality import dates_out_of_range
 from permitdb.normalize.record import fill_address, identified_fields, storable
 from permitdb.normalize.rulefiles import catalog_lookup, value_key
@@ -49,11 +50,8 @@ def normalize_license(
     record.license_key = license_key(record.license_number)
     record.license_state = entry.jurisdiction.state
     record.status = license_status(record.status_raw, entry.value_maps)
-    if (
-        record.status == "active"
-        and record.expires_date
-        and record.expires_date < fetched_at.date()
-    ):
+    today = fetched_at.astimezone(zone(entry.jurisdiction.timezone)).date()  # the board's day
+    if record.status == "active" and record.expires_date and record.expires_date < today:
         record.status = "expired"  # a board's "clear" does not outlive the licence's term
     record.classifications = classification_labels(record.classifications_raw, entry.value_maps)
     record.phone = to_phone(record.phone) if record.phone else None
