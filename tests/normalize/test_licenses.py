@@ -207,3 +207,12 @@ def test_unmapped_codes_are_served_as_published_once_each_in_board_order() -> No
         "ZZ9",
     ]
     assert classification_labels(None, maps) == []
+
+
+def test_a_licence_expires_after_its_last_day_in_the_boards_time_zone() -> None:
+    entry = board("texas/tsbpe-responsible-master-plumbers")  # America/Chicago
+    raw = row(entry, LICENSE_NBR="13512")  # expires 2026-11-30
+    evening_of_last_day = datetime(2026, 12, 1, 3, tzinfo=UTC)  # 21:00 in Texas
+    next_morning = datetime(2026, 12, 1, 7, tzinfo=UTC)
+    assert normalize_license(entry, raw, fetched_at=evening_of_last_day).status == "active"
+    assert normalize_license(entry, raw, fetched_at=next_morning).status == "expired"
