@@ -82,13 +82,17 @@ class TestCatalogEntry:
         spec = entry.field_specs().get("status_raw")
         if spec is None:
             return
-        mapped = {value_key(raw) for raw in entry.value_maps.status}
+        maps = entry.value_maps
+        statuses = maps.license_status if entry.kind == "contractor_licenses" else maps.status
+        mapped = {value_key(raw) for raw in statuses}
         unmapped = set()
         for record in fetched(entry):
-            raw = next((record[f] for f in spec.source_fields() if not blank(record.get(f))), None)
-            if blank(raw):
+            present = [
+                str(record[f]).strip() for f in spec.source_fields() if not blank(record.get(f))
+            ]
+            if not present:
                 continue
-            text = str(raw).strip()
+            text = spec.join.join(present) if spec.join is not None else present[0]
             text = (spec.map or {}).get(text, text)
             if value_key(text) not in mapped:
                 unmapped.add(text)

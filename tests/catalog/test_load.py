@@ -51,7 +51,7 @@ def test_problems_name_the_file_and_the_dotted_key_path(tmp_path: Path) -> None:
     assert info.value.path == str(path)
     assert info.value.problems == [
         "fields.issued_date.convert: Input should be 'text', 'upper', 'date', 'datetime', "
-        "'money', 'integer', 'number', 'phone', 'point' or 'url'"
+        "'money', 'integer', 'number', 'phone', 'point', 'url' or 'boolean'"
     ]
     assert str(path) in str(info.value)
 

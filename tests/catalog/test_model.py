@@ -127,7 +127,7 @@ INVALID_EXAMPLES: list[tuple[str, dict[str, Any], list[str]]] = [
         {"fields": {"issued_date": {"source": "x", "convert": "dat"}}},
         [
             "fields.issued_date.convert: Input should be 'text', 'upper', 'date', 'datetime', "
-            "'money', 'integer', 'number', 'phone', 'point' or 'url'"
+            "'money', 'integer', 'number', 'phone', 'point', 'url' or 'boolean'"
         ],
     ),
     (

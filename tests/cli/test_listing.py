@@ -35,7 +35,7 @@ def test_unknown_slug_is_one_line_naming_it_and_how_to_list(
     assert result.exit_code == 1
     assert result.output.count("\n") == 1, result.output
     assert f"'{UNKNOWN}'" in result.output
-    assert "did you mean 'austin-tx'?" in result.output
+    assert "did you mean 'austin-tx'" in result.output
     assert "'permitdb catalog check' lists" in result.output
 
 

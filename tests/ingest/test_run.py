@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -186,25 +186,32 @@ def count_rows(engine: Engine, dataset: str) -> int:
         return int(conn.execute(query).scalar_one())
 
 
-def test_a_killed_ingest_resumes_with_no_duplicates_and_no_loss(
-    engine: Engine, database_url: str
+def kill_midway(
+    database_url: str, slug: str, page_size: int, far_enough: Callable[[], bool]
 ) -> None:
-    slug, page_size = "san-francisco-ca/adu-garage-permit-records", 50
-    entry = catalog_entry(slug, page_size=page_size)
-    total = entry.recording.min_rows
+    """Run ``slug``'s sync in a child process and SIGKILL it once ``far_enough()``."""
     child = subprocess.Popen(
         [sys.executable, "-c", KILLABLE_INGEST, database_url, slug, str(page_size)],
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     try:
         deadline = time.monotonic() + 60
-        while count_rows(engine, slug) < total // 4:
+        while not far_enough():
             assert child.poll() is None, "the ingest ended before it could be killed"
             assert time.monotonic() < deadline, "the ingest made no progress"
             time.sleep(0.02)
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait()
+
+
+def test_a_killed_ingest_resumes_with_no_duplicates_and_no_loss(
+    engine: Engine, database_url: str
+) -> None:
+    slug, page_size = "san-francisco-ca/adu-garage-permit-records", 50
+    entry = catalog_entry(slug, page_size=page_size)
+    total = entry.recording.min_rows
+    kill_midway(database_url, slug, page_size, lambda: count_rows(engine, slug) >= total // 4)
     killed_at = count_rows(engine, slug)
     assert 0 < killed_at < total
 

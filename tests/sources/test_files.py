@@ -206,3 +206,30 @@ def test_a_local_gzip_file_is_read_and_filtered(tmp_path: Path) -> None:
         kept = records(list(FileSource(entry, client).pages()))
     assert kept
     assert len(kept) == sum(1 for row in rows if row["project"] == "adu")
+
+
+DBPR_RECORDING = "contractor-licenses/florida/dbpr-construction-license-extract-sample.csv"
+
+
+def test_a_headerless_csv_names_its_cells_by_the_catalog_columns(replay: StartReplay) -> None:
+    """DBPR's extract has no header row: its first line is a licence, not names."""
+    (florida,) = [e for e in load_catalog() if e.slug == "florida/dbpr-construction-licensees"]
+    assert isinstance(florida.source, FileConfig)
+    columns = florida.source.columns
+    assert columns is not None
+    with (RECORDINGS / DBPR_RECORDING).open(encoding="utf-8", newline="") as handle:
+        lines = list(csv.reader(handle))
+
+    got = records(list(FileSource(florida, replay(florida).client).pages()))
+
+    assert len(got) == len(lines)  # every line is a record
+    assert got[0] == dict(zip(columns, lines[0], strict=True))
+    assert got[0]["alternate_license_number"] == "CBC006231"
+
+
+def test_columns_are_only_for_csv_and_distinct() -> None:
+    base = {"platform": "file", "url": "x.json", "format": "json", "columns": ["a"]}
+    with pytest.raises(ValueError, match="format is not csv"):
+        FileConfig.model_validate(base)
+    with pytest.raises(ValueError, match="distinct"):
+        FileConfig.model_validate(base | {"format": "csv", "columns": ["a", "a"]})

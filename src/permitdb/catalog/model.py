@@ -50,6 +50,7 @@ Converter = Literal[
     "phone",  # digits, formatted (NNN) NNN-NNNN when US-shaped
     "point",  # GeoJSON geometry, "(lat, lng)", "POINT (lng lat)" -> (lat, lng)
     "url",  # a URL string, or Socrata's {"url": ...} object
+    "boolean",  # yes/no, true/false, y/n, 1/0 (a field's map turns other words into these)
 ]
 
 
@@ -155,6 +156,12 @@ class FileSource(Model):
         description="Text encoding of a csv or ndjson file, e.g. 'latin-1' or 'cp1252'. Unset: "
         "the charset the server declares, else UTF-8",
     )
+    columns: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="For a CSV file with no header row: its column names, in order (the names "
+        "the field map reads). Unset: the first row is the header",
+    )
 
     @field_validator("encoding")
     @classmethod
@@ -172,6 +179,14 @@ class FileSource(Model):
             # lines are split on the newline byte before they are decoded
             raise ValueError(f"{value!r} is not ASCII-compatible; re-encode the file as UTF-8")
         return name
+
+    @model_validator(mode="after")
+    def _columns_for_csv(self) -> FileSource:
+        if self.columns is not None and self.format != "csv":
+            raise ValueError("columns names the cells of a headerless CSV file; format is not csv")
+        if self.columns is not None and len(set(self.columns)) != len(self.columns):
+            raise ValueError("columns must be distinct names")
+        return self
 
 
 Source = Annotated[

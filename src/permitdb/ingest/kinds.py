@@ -17,12 +17,14 @@ from typing import Any, Generic, Protocol, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from permitdb.canonical import LicenseRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import CatalogError
+from permitdb.normalize.licenses import normalize_license
 from permitdb.normalize.record import normalize_record
 from permitdb.store.permits import upsert_permits
-from permitdb.store.records import StoredRecord, UpsertCounts
-from permitdb.store.tables import permits
+from permitdb.store.records import StoredRecord, UpsertCounts, upsert_records
+from permitdb.store.tables import contractor_licenses, permits
 from permitdb.vocabulary import RecordKind
 
 R = TypeVar("R", bound=StoredRecord)
@@ -61,7 +63,21 @@ PERMITS: Kind[Any] = Kind(
     name="permits", table=permits, normalize=normalize_record, write=upsert_permits
 )
 
-KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS,)}
+
+def _write_licenses(
+    conn: Connection, records: Sequence[LicenseRecord], *, now: datetime, run_id: int | None
+) -> UpsertCounts:
+    return upsert_records(conn, contractor_licenses, records, now=now)
+
+
+LICENSES: Kind[LicenseRecord] = Kind(
+    name="contractor_licenses",
+    table=contractor_licenses,
+    normalize=normalize_license,
+    write=_write_licenses,
+)
+
+KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS, LICENSES)}
 
 
 def kind_of(entry: CatalogEntry) -> Kind[Any]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from permitdb.canonical import MAPPABLE_FIELDS, PermitRecord
+from permitdb.canonical import MAPPABLE_BY_KIND, LicenseRecord, ParcelRecord, PermitRecord
 from permitdb.catalog.model import Converter
 from permitdb.normalize.dates import parse_date, parse_datetime
 from permitdb.normalize.geo import parse_point
@@ -29,6 +29,7 @@ Convert = Callable[[Any], Any]
 _NON_DIGIT = re.compile(r"\D")
 _TEXT_FAMILY: Final = frozenset({"text", "upper", "phone", "url"})
 _NATURAL_BY_TYPE: Final[dict[type, Converter]] = {
+    bool: "boolean",
     datetime: "datetime",  # before date: datetime is a date subclass, so test it first
     date: "date",
     Decimal: "money",
@@ -44,6 +45,8 @@ REJECT_CODE: Final[dict[Converter, str]] = {
     "number": "unparseable_number",
     "point": "unparseable_point",
 }
+_TRUE: Final = frozenset({"true", "yes", "y", "1"})
+_FALSE: Final = frozenset({"false", "no", "n", "0"})
 
 
 def converter_for(field: str, named: Converter) -> Converter:
@@ -69,6 +72,7 @@ def build(name: Converter, tz: ZoneInfo, fmt: str | None) -> Convert:
         "phone": to_phone,
         "point": parse_point,
         "url": to_url,
+        "boolean": to_boolean,
     }
     return simple[name]
 
@@ -108,16 +112,38 @@ def to_url(value: Any) -> str | None:
     return to_text(value) if value is not None else None
 
 
+def to_boolean(value: Any) -> bool:
+    """``true``/``yes``/``y``/``1`` or ``false``/``no``/``n``/``0``, in any case; a field's
+    ``map`` turns a board's own words (``Exempt``/``Nonexempt``) into one of these first."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{value!r} is not yes/no or true/false")
+
+
 def _upper(text: str | None) -> str | None:
     return text.upper() if text is not None else None
 
 
 def _natural_converters() -> dict[str, Converter]:
-    hints = typing.get_type_hints(PermitRecord)
+    """Mappable field -> its converter, over every record kind: a name mappable in two kinds
+    (``issued_date``, ``original_zip``) has one type in both."""
+    records = {
+        "permits": PermitRecord,
+        "contractor_licenses": LicenseRecord,
+        "parcels": ParcelRecord,
+    }
     natural: dict[str, Converter] = {"location": "point"}
-    for name in MAPPABLE_FIELDS - {"location"}:
-        members = [t for t in typing.get_args(hints[name]) if t is not type(None)] or [hints[name]]
-        natural[name] = next(conv for kind, conv in _NATURAL_BY_TYPE.items() if kind in members)
+    for kind, mappable in MAPPABLE_BY_KIND.items():
+        hints = typing.get_type_hints(records[kind])
+        for name in mappable - {"location"}:
+            hint = hints[name]
+            members = [t for t in typing.get_args(hint) if t is not type(None)] or [hint]
+            natural[name] = next(c for t, c in _NATURAL_BY_TYPE.items() if t in members)
     return natural
 
 

@@ -2,7 +2,8 @@
 
 Per canonical field: read (``source`` field, first non-empty of a list or all of them joined,
 ``template``, or constant ``value``), replace through ``map`` (exact, trimmed), convert, then check
-the entry's ``patterns`` and ``required``. A missing key, ``null`` and ``""`` all mean "no value"
+the entry's ``patterns`` and ``required``. A ``map`` to ``""`` makes a placeholder (TSBPE's
+``01/01/1901`` licence date) no value. A missing key, ``null`` and ``""`` all mean "no value"
 (SODA drops nulls, other portals send empty strings). Templates support only ``{field}`` and
 ``{field:SPEC}`` with a plain format spec: catalog text never reaches ``str.format``.
 """
@@ -53,6 +54,8 @@ class FieldMap:
             if rule.replacements is not None and isinstance(value, str | int | float):
                 text = str(value).strip()
                 value = rule.replacements.get(text, text)
+                if is_empty(value):  # mapped to "": a placeholder that means no value
+                    continue
             try:
                 converted = rule.convert(value)
             except (ValueError, TypeError, OverflowError) as exc:

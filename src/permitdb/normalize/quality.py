@@ -6,6 +6,7 @@ Address and geo flags are raised where those fields are standardized (``addresse
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -47,22 +48,26 @@ def screen_valuation(valuation: Decimal | None) -> tuple[Decimal | None, list[Qu
 
 def date_flags(record: PermitRecord, fetched_at: datetime) -> list[QualityFlag]:
     """``date_out_of_range`` and ``date_order`` for the record's dates."""
-    limits = _thresholds()
-    latest = fetched_at.date() + limits.future
-    flags: list[QualityFlag] = []
-    for name in _DATE_FIELDS:
-        value: date | None = getattr(record, name)
-        if value is None:
-            continue
-        # An expiry date is in the future by nature; only its lower bound is checked.
-        too_late = name != "expires_date" and value > latest
-        if value < limits.earliest or too_late:
-            flags.append("date_out_of_range")
-            break
+    dates = {name: getattr(record, name) for name in _DATE_FIELDS}
+    flags: list[QualityFlag] = dates_out_of_range(dates, fetched_at)
     applied, issued, finaled = record.applied_date, record.issued_date, record.finaled_date
     if (applied and issued and issued < applied) or (issued and finaled and finaled < issued):
         flags.append("date_order")
     return flags
+
+
+def dates_out_of_range(dates: Mapping[str, date | None], fetched_at: datetime) -> list[QualityFlag]:
+    """``["date_out_of_range"]`` when a date is before the earliest plausible one, or (unless
+    its name says it is an expiry, which lies ahead by nature) too far after the fetch."""
+    limits = _thresholds()
+    latest = fetched_at.date() + limits.future
+    for name, value in dates.items():
+        if value is None:
+            continue
+        too_late = not name.endswith("expires_date") and value > latest
+        if value < limits.earliest or too_late:
+            return ["date_out_of_range"]
+    return []
 
 
 @lru_cache(maxsize=1)

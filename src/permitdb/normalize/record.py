@@ -13,14 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import orjson
 
 from permitdb.canonical import FIELD_NAMES, PermitRecord
-from permitdb.catalog.model import CatalogEntry, ValueMaps
+from permitdb.catalog.model import CatalogEntry, Jurisdiction, ValueMaps
 from permitdb.errors import RecordRejected
-from permitdb.normalize.addresses import standardize
+from permitdb.normalize.addresses import StandardAddress, standardize
 from permitdb.normalize.classify import TEXT_FIELDS, classify
 from permitdb.normalize.converters import to_text
 from permitdb.normalize.fieldmap import field_map, is_empty
@@ -46,18 +46,7 @@ def normalize_record(
     entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
 ) -> PermitRecord:
     """Normalize ``raw`` (as the portal sent it) with ``entry``'s field map and the rules."""
-    problem = raw.get(UNREADABLE_KEY)
-    if isinstance(problem, dict):  # the source could not read it faithfully (sources/text.py)
-        raise RecordRejected(str(problem["code"]), str(problem["message"]))
-    record_id = source_record_id(entry, raw)
-    record = PermitRecord(
-        id=permit_id(entry.slug, record_id),
-        jurisdiction=entry.jurisdiction.slug,
-        dataset=entry.slug,
-        source_record_id=record_id,
-        record_class=entry.record_class,
-        **field_map(entry).apply(raw),
-    )
+    record = PermitRecord(record_class=entry.record_class, **identified_fields(entry, raw))
     flags: list[QualityFlag] = []
     _record_class(record, entry)
     flags += _address(record, entry)
@@ -71,6 +60,22 @@ def normalize_record(
     record.raw = storable(raw)
     record.content_hash = content_hash(record)
     return record
+
+
+def identified_fields(entry: CatalogEntry, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's identity and its field-mapped values, for any record kind; raises
+    ``RecordRejected`` for a row the source could not read or the field map refuses."""
+    problem = raw.get(UNREADABLE_KEY)
+    if isinstance(problem, dict):  # the source could not read it faithfully (sources/text.py)
+        raise RecordRejected(str(problem["code"]), str(problem["message"]))
+    record_id = source_record_id(entry, raw)
+    return {
+        "id": permit_id(entry.slug, record_id),
+        "jurisdiction": entry.jurisdiction.slug,
+        "dataset": entry.slug,
+        "source_record_id": record_id,
+        **field_map(entry).apply(raw),
+    }
 
 
 def storable(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -128,25 +133,47 @@ def _record_class(record: PermitRecord, entry: CatalogEntry) -> None:
 
 
 def _address(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
+    standard = fill_address(record, entry.jurisdiction)
+    record.street_number = standard.street_number
+    record.street_name = standard.street_name
+    record.unit = standard.unit
+    return ["address_unparsed"] if record.original_address1 and not standard.parsed else []
+
+
+class Addressed(Protocol):
+    """A canonical record with an address as published and its standardized parts."""
+
+    original_address1: str | None
+    original_address2: str | None
+    original_city: str | None
+    original_state: str | None
+    original_zip: str | None
+    address: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    address_key: str | None
+    county_fips: str | None
+
+
+def fill_address(record: Addressed, jurisdiction: Jurisdiction) -> StandardAddress:
+    """Standardize ``record``'s original address into its address fields (any record kind)."""
     standard = standardize(
         record.original_address1,
         record.original_address2,
         record.original_city,
         record.original_state,
         record.original_zip,
-        entry.jurisdiction,
+        jurisdiction,
         zip_lookup=zip_place,
     )
-    record.street_number = standard.street_number
-    record.street_name = standard.street_name
-    record.unit = standard.unit
     record.address = standard.address
     record.city = standard.city
     record.state = standard.state
     record.zip = standard.zip
     record.address_key = standard.address_key
-    record.county_fips = standard.county_fips or entry.jurisdiction.county_fips
-    return ["address_unparsed"] if record.original_address1 and not standard.parsed else []
+    record.county_fips = standard.county_fips or jurisdiction.county_fips
+    return standard
 
 
 def _location(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:

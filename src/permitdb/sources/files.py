@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import gzip
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -38,7 +38,10 @@ EXTRA_CELLS_KEY = "@extra"  # cells beyond the header row (column-shifted rows k
 
 
 def csv_records(
-    lines: Iterable[str], decoder: LineDecoder | None = None, location: str = "the CSV"
+    lines: Iterable[str],
+    decoder: LineDecoder | None = None,
+    location: str = "the CSV",
+    columns: Sequence[str] | None = None,
 ) -> Iterator[RawRecord]:
     """Rows of CSV text as ``{header: cell}``; empty cells stay ``""`` (normalize reads null).
 
@@ -46,11 +49,12 @@ def csv_records(
     list under ``EXTRA_CELLS_KEY``. A row with a line ``decoder`` could not decode is marked
     unreadable (the reader pulls exactly a row's lines before yielding it); an undecodable
     header would misname every column, so it stops the dataset. Without a decoder the lines
-    are text already (a recording read by the replay portal).
+    are text already (a recording read by the replay portal). ``columns`` names the cells of a
+    file that has no header row (catalog ``columns``): every row is then a record.
     """
     decoder = decoder or LineDecoder(None)
-    reader = csv.DictReader(lines, restkey=EXTRA_CELLS_KEY, restval="")
-    if reader.fieldnames is not None and (problems := decoder.take_problems()):
+    reader = csv.DictReader(lines, fieldnames=columns, restkey=EXTRA_CELLS_KEY, restval="")
+    if columns is None and reader.fieldnames is not None and (problems := decoder.take_problems()):
         raise FatalSourceError(f"{location}: the header row does not decode ({problems[0]}).")
     for row in reader:
         if problems := decoder.take_problems():
@@ -95,7 +99,9 @@ class FileSource:
         decoder = LineDecoder(self._config.encoding)
         match self._config.format:
             case "csv":
-                yield from csv_records(self._lines(decoder), decoder, self._location)
+                yield from csv_records(
+                    self._lines(decoder), decoder, self._location, self._config.columns
+                )
             case "ndjson":
                 for number, line in enumerate(self._lines(decoder), start=1):
                     if line.strip():

@@ -14,7 +14,7 @@ because its connector applies them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +96,18 @@ def recorded_features(document: Any, where: str) -> tuple[list[RecordedFeature],
     return [(dict(f.get(member) or {}), f.get("geometry")) for f in features], geojson
 
 
-def csv_file_records(path: Path) -> list[RawRecord]:
-    """A CSV recording's rows, with the connectors' CSV semantics (a BOM is dropped)."""
+def csv_file_records(path: Path, columns: Sequence[str] | None = None) -> list[RawRecord]:
+    """A CSV recording's rows, with the connectors' CSV semantics (a BOM is dropped; a
+    headerless file's cells are named by ``columns``)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv_records(handle))
+        return list(csv_records(handle, columns=columns))
 
 
 def file_records(path: Path, source: catalog.FileSource) -> list[RawRecord]:
     """A ``file`` entry's records: parsed per ``format``, then kept by ``match``."""
     match source.format:
         case "csv":
-            parsed = csv_file_records(path)
+            parsed = csv_file_records(path, source.columns)
         case "ndjson":
             parsed = list(_ndjson(path))
         case "json":

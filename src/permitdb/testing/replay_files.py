@@ -47,21 +47,21 @@ def handle_shared(
         return None
     file_format = configs[0][1].format
     bodies = [(recordings_dir / entry.recording.path).read_bytes() for entry, _ in configs]
-    body = _concatenate(file_format, bodies)
+    body = _concatenate(file_format, bodies, has_header=configs[0][1].columns is None)
     if request.path.endswith(".gz"):
         return ReplayResponse(200, gzip.compress(body), content_type="application/gzip")
     return ReplayResponse(200, body, content_type=CONTENT_TYPES[file_format])
 
 
-def _concatenate(file_format: str, bodies: list[bytes]) -> bytes:
+def _concatenate(file_format: str, bodies: list[bytes], *, has_header: bool) -> bytes:
     if len(bodies) == 1:
         return bodies[0]
     match file_format:
-        case "csv":
+        case "csv" if has_header:
             first, *rest = bodies
             tails = [body.split(b"\n", 1)[1] if b"\n" in body else b"" for body in rest]
             return b"".join(_ends_with_newline(part) for part in [first, *tails])
-        case "ndjson":
+        case "csv" | "ndjson":  # a headerless CSV's lines are all rows, as NDJSON's
             return b"".join(_ends_with_newline(body) for body in bodies)
         case _:
             merged: list[object] = []
