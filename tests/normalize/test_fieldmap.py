@@ -105,3 +105,37 @@ def test_required_field() -> None:
 def test_plan_is_compiled_once_per_entry() -> None:
     entry = entry_from(AUSTIN)
     assert field_map(entry) is field_map(entry)
+
+
+def test_a_value_mapped_to_empty_is_no_value() -> None:
+    # TSBPE's 01/01/1901 stands for an unknown licence date.
+    fields = {"issued_date": {"source": "LICENSE_DATE", "map": {"01/01/1901": ""}}}
+    plan = field_map(entry_from(AUSTIN, fields=fields))
+    assert plan.apply({"LICENSE_DATE": "01/01/1901"}) == {}
+    assert plan.apply({"LICENSE_DATE": "03/06/1987"}) == {"issued_date": date(1987, 3, 6)}
+    required = entry_from(AUSTIN, fields=fields, required=["issued_date"])
+    with pytest.raises(RecordRejected) as caught:
+        field_map(required).apply({"LICENSE_DATE": "01/01/1901"})
+    assert caught.value.code == "missing_required_field"
+
+
+def test_a_boolean_field_reads_yes_and_no_after_its_map() -> None:
+    licence = {
+        **AUSTIN,
+        "kind": "contractor_licenses",
+        "primary_key": ["license_number"],
+        "fields": {
+            "license_number": "license_number",
+            "workers_comp_exempt": {
+                "source": "exempt_text",
+                "convert": "boolean",
+                "map": {"Exempt": "yes", "Nonexempt": "no"},
+            },
+        },
+    }
+    plan = field_map(entry_from(licence))
+    assert plan.apply({"exempt_text": "Exempt"})["workers_comp_exempt"] is True
+    assert plan.apply({"exempt_text": "Nonexempt"})["workers_comp_exempt"] is False
+    with pytest.raises(RecordRejected) as caught:
+        plan.apply({"exempt_text": "Sometimes"})
+    assert (caught.value.code, caught.value.field) == ("unparseable_value", "workers_comp_exempt")
