@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import CatalogError
 from permitdb.normalize.record import normalize_record
+from permitdb.store.contractors import resolve_permit_contractors
 from permitdb.store.permits import upsert_permits
 from permitdb.store.records import StoredRecord, UpsertCounts
 from permitdb.store.tables import permits
@@ -58,7 +59,11 @@ class Kind(Generic[R]):
 
 
 PERMITS: Kind[Any] = Kind(
-    name="permits", table=permits, normalize=normalize_record, write=upsert_permits
+    name="permits",
+    table=permits,
+    normalize=normalize_record,
+    write=upsert_permits,
+    after_write=(resolve_permit_contractors,),
 )
 
 KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS,)}
