@@ -161,7 +161,7 @@ def resolve_mentions(
             best = candidates.best(mention, splits.get(key, set()))
             if best is None:
                 contractor_id = contractor_id_for(key)
-                contractor_rows.append(_contractor_row(contractor_id, mention, now))
+                contractor_rows.append(contractor_row(contractor_id, mention, now))
                 said, method = Match("license", 1.0), "new"
             else:
                 contractor_id, said = best
@@ -273,7 +273,7 @@ def _mention_row(
     }
 
 
-def _contractor_row(contractor_id: str, mention: Mention, now: datetime) -> dict[str, Any]:
+def contractor_row(contractor_id: str, mention: Mention, now: datetime) -> dict[str, Any]:
     return {
         "id": contractor_id,
         "name": mention.names[0] if mention.names else (mention.license_key or "(unnamed)"),
