@@ -8,9 +8,10 @@ the licence kind's after-write step will do. Both engines.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -92,8 +93,10 @@ def test_ids_are_stable_and_nothing_is_added_on_re_ingest(engine: Engine) -> Non
     )
 
 
-def test_rollups_match_the_contractors_permits(engine: Engine) -> None:
-    ingest(engine, catalog_entry(DENVER))
+@pytest.mark.parametrize("page_size", [4, 1000])
+def test_rollups_match_the_contractors_permits(engine: Engine, page_size: int) -> None:
+    # added page by page as permits arrive, or all at once: the same figures
+    ingest(engine, catalog_entry(DENVER, page_size=page_size))
     with engine.connect() as conn:
         permits = conn.execute(
             sa.select(
@@ -166,10 +169,15 @@ def named(**fields: Any) -> dict[str, Any]:
     return {**dict.fromkeys(blank), "contractor_address": None, **fields}
 
 
+PAGES = itertools.count()
+
+
 def write_permits(engine: Engine, entry: CatalogEntry, records: list[PermitRecord]) -> None:
+    """One page, written as ingest writes it: each page at its own time."""
+    now = NOW + timedelta(seconds=next(PAGES))
     with engine.begin() as conn:
-        upsert_permits(conn, records, now=NOW)
-        resolve_permit_contractors(conn, entry, records, now=NOW)
+        upsert_permits(conn, records, now=now)
+        resolve_permit_contractors(conn, entry, records, now=now)
 
 
 # --- licences -----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""The rollup columns of ``contractors``, recomputed from their permits for the touched ids.
+"""The rollup columns of ``contractors``, kept from their permits as pages arrive.
 
-Counts, job value and the date window are one correlated UPDATE over the contractors touched
-(each subquery an index range on ``permits.contractor_id``); the tag counts are one GROUP BY
-over ``permit_tags``, written back per contractor. ``classification_derived`` ranks the tags
+Permits a page inserted only add to their contractor's rollups: ``add_permits`` applies the
+page's own counts, sums, date bounds and tags, so a first load costs the same per page however
+large the contractors grow. A contractor that lost a permit, or one of whose permits changed,
+is recomputed by ``refresh_rollups``: counts, job value and the date window in one correlated
+UPDATE (each subquery an index range on ``permits.contractor_id``), the tag counts in one
+GROUP BY over ``permit_tags``. ``classification_derived`` ranks the tags
 that at least a fifth of a contractor's permits carry, most frequent first (Shovels'
 ``contractor_classification_derived``).
 """
@@ -10,13 +13,15 @@ that at least a fifth of a contractor's permits carry, most frequent first (Shov
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from permitdb.canonical import PermitRecord
 from permitdb.store.records import chunks
 from permitdb.store.tables import contractors, permit_tags, permits
 
@@ -87,3 +92,54 @@ def derived(tag_counts: dict[str, int], permit_count: int) -> list[str]:
         (n, tag) for tag, n in tag_counts.items() if n / permit_count >= CLASSIFICATION_MIN_SHARE
     ]
     return [tag for _, tag in sorted(shared, key=lambda item: (-item[0], item[1]))]
+
+
+def add_permits(
+    conn: Connection, added: Mapping[str, Sequence[PermitRecord]], *, now: datetime
+) -> None:
+    """Add newly stored permits to their contractors' rollups (contractor id -> permits)."""
+    for chunk in chunks(sorted(added)):
+        current = conn.execute(sa.select(contractors).where(contractors.c.id.in_(chunk)))
+        rows = [_added(row, added[row.id]) for row in current]
+        if rows:
+            conn.execute(
+                sa.update(contractors)
+                .where(contractors.c.id == sa.bindparam("cid"))
+                .values(
+                    permit_count=sa.bindparam("n"),
+                    total_job_value=sa.bindparam("value"),
+                    first_permit_date=sa.bindparam("first"),
+                    last_permit_date=sa.bindparam("last"),
+                    tag_counts=sa.bindparam("tags"),
+                    classification_derived=sa.bindparam("derived"),
+                    updated_at=now,
+                ),
+                rows,
+            )
+
+
+def _added(row: Any, records: Sequence[PermitRecord]) -> dict[str, Any]:
+    count = row.permit_count + len(records)
+    values = [r.valuation for r in records if r.valuation is not None]
+    total = row.total_job_value
+    if values:
+        total = (Decimal(str(total)) if total is not None else Decimal(0)) + sum(values)
+    days = [d for d in (r.issued_date or r.applied_date for r in records) if d is not None]
+    tags = dict(row.tag_counts)
+    for record in records:
+        for tag in record.tags:
+            tags[tag] = tags.get(tag, 0) + 1
+    return {
+        "cid": row.id,
+        "n": count,
+        "value": total,
+        "first": _bound(min, row.first_permit_date, days),
+        "last": _bound(max, row.last_permit_date, days),
+        "tags": dict(sorted(tags.items())),
+        "derived": derived(tags, count),
+    }
+
+
+def _bound(pick: Any, stored: date | None, days: list[date]) -> date | None:
+    known = [*days, stored] if stored is not None else days
+    return pick(known) if known else None

@@ -35,7 +35,7 @@ from permitdb.normalize.contractors import (
     mention_from_license,
     mention_from_permit,
 )
-from permitdb.store.contractor_rollups import refresh_rollups
+from permitdb.store.contractor_rollups import add_permits, refresh_rollups
 from permitdb.store.records import chunks
 from permitdb.store.tables import contractor_licenses, contractor_mentions, contractor_pins
 from permitdb.store.tables import contractors as contractors_table
@@ -99,13 +99,25 @@ def resolve_permit_contractors(
 ) -> None:
     """``AfterWrite`` for permits: link each permit to its contractor, refresh rollups."""
     del entry  # every fact needed is on the records
-    mentions = {record.id: mention_from_permit(record) for record in records}
+    latest = {record.id: record for record in records}  # a page may repeat a permit
+    mentions = {pid: mention_from_permit(record) for pid, record in latest.items()}
     linked = resolve_mentions(conn, [m for m in mentions.values() if m], now=now)
     wanted = {pid: linked[m.mention_key] if m else None for pid, m in mentions.items()}
-    before = _current(conn, permits_table, list(wanted))
-    point_at(conn, permits_table, {p: c for p, c in wanted.items() if before.get(p) != c})
-    touched = {cid for cid in wanted.values() if cid} | {cid for cid in before.values() if cid}
-    refresh_rollups(conn, touched, now=now)
+    stored = _stored_permits(conn, list(wanted), now)
+    point_at(conn, permits_table, {p: c for p, c in wanted.items() if stored[p][0] != c})
+    # A permit this page inserted only adds to its contractor; one whose content changed, or
+    # that moved, needs its contractors (before and after) recomputed.
+    added: dict[str, list[PermitRecord]] = defaultdict(list)
+    recompute: set[str] = set()
+    for record in latest.values():
+        before, inserted, changed = stored[record.id]
+        after = wanted[record.id]
+        if inserted and after is not None:
+            added[after].append(record)
+        elif changed or before != after:
+            recompute.update(cid for cid in (before, after) if cid is not None)
+    add_permits(conn, {c: r for c, r in added.items() if c not in recompute}, now=now)
+    refresh_rollups(conn, recompute, now=now)
 
 
 def resolve_license_contractors(
@@ -331,9 +343,15 @@ def _adopt_licences(conn: Connection, identities: list[dict[str, Any]], now: dat
     )
 
 
-def _current(conn: Connection, table: sa.Table, ids: Sequence[str]) -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
+def _stored_permits(
+    conn: Connection, ids: Sequence[str], now: datetime
+) -> dict[str, tuple[str | None, bool, bool]]:
+    """id -> (contractor id, inserted by this page, rewritten by this page) of the page's
+    permits, just written with ``now`` as their timestamps."""
+    p = permits_table.c
+    found: dict[str, tuple[str | None, bool, bool]] = {}
     for chunk in chunks(ids):
-        query = sa.select(table.c.id, table.c.contractor_id).where(table.c.id.in_(chunk))
-        found.update(conn.execute(query).all())
+        query = sa.select(p.id, p.contractor_id, p.first_seen_at, p.updated_at)
+        for row in conn.execute(query.where(p.id.in_(chunk))):
+            found[row.id] = (row.contractor_id, row.first_seen_at == now, row.updated_at == now)
     return found
