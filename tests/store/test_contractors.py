@@ -22,7 +22,9 @@ from tests.ingest.test_run import catalog_entry, ingest
 
 from permitdb.canonical import LicenseRecord, PermitRecord
 from permitdb.catalog.model import CatalogEntry
+from permitdb.normalize.contractors import mention_from_permit
 from permitdb.store import tables
+from permitdb.store.contractor_pins import add_pin
 from permitdb.store.contractors import resolve_license_contractors, resolve_permit_contractors
 from permitdb.store.permits import upsert_permits
 from permitdb.store.records import upsert_records
@@ -316,3 +318,35 @@ def test_a_contractor_known_from_permits_takes_its_licence_identity(
     assert contractor_of(engine)[permit.permit_number] == cid
     assert (licence, state) == (schindler.license_number, "CA")
     assert phone is not None
+
+
+def test_pins_decide_for_a_mention_met_for_the_first_time(
+    engine: Engine, austin: CatalogEntry, make_record: Callable[..., PermitRecord]
+) -> None:
+    first = make_record(**named(contractor_name="Airco Mechanical"))
+    write_permits(engine, austin, [first])
+    airco = contractor_of(engine)[first.permit_number]
+    assert airco is not None
+    # the same name with a phone: another mention, which the name alone would join to airco
+    kept_apart = make_record(
+        **named(contractor_name="Airco Mechanical", contractor_phone="512 555 0199")
+    )
+    joined = make_record(**named(contractor_name="Airco Mechanical", contractor_phone="5125550177"))
+    sent = make_record(**named(contractor_name="Duvall Electric"))
+    with engine.begin() as conn:
+        for record, kind in ((kept_apart, "split"), (sent, "merge")):
+            mention = mention_from_permit(record)
+            assert mention is not None
+            add_pin(conn, kind, mention.mention_key, airco, note=None, now=NOW)
+    write_permits(engine, austin, [kept_apart, joined, sent])
+    linked = contractor_of(engine)
+    assert linked[joined.permit_number] == airco  # without a pin, the name joins it
+    assert linked[kept_apart.permit_number] not in (None, airco)
+    assert linked[sent.permit_number] == airco
+    methods = rows(engine, tables.contractor_mentions, "name", "phone_key", "match_method")
+    assert methods == [
+        ("AIRCO MECHANICAL", None, "new"),
+        ("AIRCO MECHANICAL", "5125550177", "name_exact"),
+        ("AIRCO MECHANICAL", "5125550199", "new"),
+        ("DUVALL ELECTRIC", None, "pinned"),
+    ]
