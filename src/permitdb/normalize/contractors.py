@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Final, Literal
 
 from rapidfuzz import fuzz, process
@@ -94,9 +94,10 @@ class NameParts:
         return self.distinctive[0] if self.distinctive else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Mention:
-    """What one source says about one contractor."""
+    """What one source says about one contractor (its derived keys computed once: no slots,
+    so ``cached_property`` can keep them)."""
 
     source: MentionSource
     names: tuple[str, ...] = ()  # cleaned display names: the business first, then its dbas
@@ -106,21 +107,21 @@ class Mention:
     address_key: str | None = None
     state: str | None = None  # where it is resolved: the licence's state, else the permit's
 
-    @property
+    @cached_property
     def parts(self) -> tuple[NameParts, ...]:
         return tuple(p for p in map(name_parts, self.names) if p.distinctive)
 
-    @property
+    @cached_property
     def name_key(self) -> str | None:
         parts = self.parts
         return parts[0].key if parts else None
 
-    @property
+    @cached_property
     def block_key(self) -> str | None:
         parts = self.parts
         return parts[0].block if parts else None
 
-    @property
+    @cached_property
     def mention_key(self) -> str:
         """Stable for the same evidence: a licence by its number, a permit's by everything."""
         if self.source == "license" and self.license_key:
@@ -242,15 +243,33 @@ def address_key(line: str | None, state: str | None) -> str | None:
 
 def mention_from_permit(record: PermitRecord) -> Mention | None:
     """The contractor a permit names, or None when it names none."""
-    state = record.state
-    licence_state = record.contractor_license_state or state
+    return _permit_mention(
+        record.contractor_name,
+        record.contractor_license,
+        record.contractor_license_state,
+        record.contractor_phone,
+        record.contractor_address,
+        record.state,
+    )
+
+
+@lru_cache(maxsize=65_536)
+def _permit_mention(
+    name: str | None,
+    licence: str | None,
+    licence_state: str | None,
+    phone: str | None,
+    address: str | None,
+    state: str | None,
+) -> Mention | None:
+    """Cached: a dataset names its contractors the same way on many permits."""
     mention = Mention(
         source="permit",
-        names=clean_names(record.contractor_name),
-        license_key=license_key(record.contractor_license),
-        license_state=licence_state,
-        phone_key=phone_key(record.contractor_phone),
-        address_key=address_key(record.contractor_address, state),
+        names=clean_names(name),
+        license_key=license_key(licence),
+        license_state=licence_state or state,
+        phone_key=phone_key(phone),
+        address_key=address_key(address, state),
         state=state,
     )
     return mention if mention.has_evidence else None

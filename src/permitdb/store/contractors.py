@@ -347,11 +347,14 @@ def _stored_permits(
     conn: Connection, ids: Sequence[str], now: datetime
 ) -> dict[str, tuple[str | None, bool, bool]]:
     """id -> (contractor id, inserted by this page, rewritten by this page) of the page's
-    permits, just written with ``now`` as their timestamps."""
+    permits, just written with ``now`` as their timestamps (compared in SQL: no datetime is
+    read back)."""
     p = permits_table.c
+    stamp = sa.bindparam("now", now, type_=p.updated_at.type)
+    inserted = sa.case((p.first_seen_at == stamp, True), else_=False)
+    changed = sa.case((p.updated_at == stamp, True), else_=False)
     found: dict[str, tuple[str | None, bool, bool]] = {}
     for chunk in chunks(ids):
-        query = sa.select(p.id, p.contractor_id, p.first_seen_at, p.updated_at)
-        for row in conn.execute(query.where(p.id.in_(chunk))):
-            found[row.id] = (row.contractor_id, row.first_seen_at == now, row.updated_at == now)
+        query = sa.select(p.id, p.contractor_id, inserted, changed).where(p.id.in_(chunk))
+        found.update((row[0], (row[1], bool(row[2]), bool(row[3]))) for row in conn.execute(query))
     return found
