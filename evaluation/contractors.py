@@ -9,6 +9,7 @@ fetches. Precision is what the issue holds to 0.98: a wrong merge mixes two busi
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Source(_Strict):
     """A licence recording read through ``columns``, or a permit dataset by catalog slug."""
 
     recording: str | None = None
+    header: list[str] | None = None  # the column names of a CSV without a header row
     state: str | None = None
     key: str | None = None
     columns: dict[str, str] = Field(default_factory=dict)
@@ -189,6 +191,8 @@ class _MentionReader:
                 if entry is None:
                     raise EvaluationError([f"{name}: no catalog entry {source.dataset!r}"])
                 self.rows[name] = read_recording(entry, self.recordings)
+            elif source.recording is not None and source.header is not None:
+                self.rows[name] = headerless_rows(self.recordings / source.recording, source.header)
             elif source.recording is not None:
                 self.rows[name] = csv_file_records(self.recordings / source.recording)
             else:
@@ -198,6 +202,12 @@ class _MentionReader:
     def _permit_state(self, source: Source, raw: RawRecord) -> str | None:
         assert source.dataset is not None
         return normalize_record(self.entries[source.dataset], raw, fetched_at=FETCHED_AT).state
+
+
+def headerless_rows(path: Path, header: Sequence[str]) -> list[RawRecord]:
+    """The rows of a CSV published without a header row, named by ``header``."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [dict(zip(header, row, strict=True)) for row in csv.reader(handle)]
 
 
 def _license(source: Source, raw: RawRecord) -> LicenseRecord:

@@ -7,6 +7,7 @@ the licence kind's after-write step will do. Both engines.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import itertools
 from collections import Counter
@@ -223,11 +224,27 @@ def licence_entry(register_dataset: Callable[..., CatalogEntry]) -> Callable[[st
     return register
 
 
+# DBPR publishes its extract without a header row; its file layout names the fields.
+DBPR_HEADER = (
+    "board_number occupation_code licensee_name dba_name class_code address_line_1 "
+    "address_line_2 address_line_3 city state zip county_code license_number primary_status "
+    "secondary_status original_licensure_date effective_date expiration_date blank "
+    "renewal_period alternate_license_number"
+).split()
+
+
+def recorded_rows(recording: str) -> list[dict[str, str]]:
+    path = default_recordings_dir() / recording
+    if recording != DBPR:
+        return [{k: str(v) for k, v in row.items()} for row in csv_file_records(path)]
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [dict(zip(DBPR_HEADER, row, strict=True)) for row in csv.reader(handle)]
+
+
 def licences(recording: str, dataset: str, state: str, wanted: set[int]) -> list[LicenseRecord]:
     """Real licence rows as the licence kind will store them."""
     found = []
-    path = default_recordings_dir() / recording
-    for index, raw in enumerate(csv_file_records(path)):
+    for index, raw in enumerate(recorded_rows(recording)):
         if index not in wanted:
             continue
         values = {k: (str(raw[c]).strip() or None) for k, c in COLUMNS[recording].items()}
