@@ -20,8 +20,10 @@ from sqlalchemy import Connection
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import CatalogError
 from permitdb.normalize.record import normalize_record
-from permitdb.store.contractors import resolve_permit_contractors
-from permitdb.store.permits import upsert_permits
+from permitdb.store.contractors import (
+    resolve_permit_contractors,
+    upsert_permits_with_contractors,
+)
 from permitdb.store.records import StoredRecord, UpsertCounts
 from permitdb.store.tables import permits
 from permitdb.vocabulary import RecordKind
@@ -62,7 +64,7 @@ PERMITS: Kind[Any] = Kind(
     name="permits",
     table=permits,
     normalize=normalize_record,
-    write=upsert_permits,
+    write=upsert_permits_with_contractors,
     after_write=(resolve_permit_contractors,),
 )
 

@@ -9,8 +9,9 @@ Per page, inside its transaction (``ingest.kinds`` runs the resolvers after the 
    name's block (its first distinctive word) within the state. ``match`` picks the best; a
    contractor a ``split`` pin keeps the mention away from is never picked. No match: a new
    contractor whose id derives from this first mention's key.
-3. Permits (or licence rows) are pointed at their contractor, and the rollups of every
-   contractor the page touched are recomputed in SQL from that contractor's permits.
+3. Permits (or licence rows) are pointed at their contractor. A permit the page inserted adds
+   to its contractor's rollups; a contractor that lost a permit, or one of whose permits
+   changed, is recomputed from its permits in SQL (``store.contractor_rollups``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from permitdb.normalize.contractors import (
     mention_from_permit,
 )
 from permitdb.store.contractor_rollups import add_permits, refresh_rollups
-from permitdb.store.records import chunks
+from permitdb.store.permits import upsert_permits
+from permitdb.store.records import UpsertCounts, chunks
 from permitdb.store.tables import contractor_licenses, contractor_mentions, contractor_pins
 from permitdb.store.tables import contractors as contractors_table
 from permitdb.store.tables import permits as permits_table
@@ -92,6 +94,19 @@ def lookup_keys(mention: Mention) -> list[tuple[str, str]]:
         keys.append(("address", mention.address_key))
     keys.extend(("block", f"{mention.state}|{p.block}") for p in mention.parts if p.block)
     return keys
+
+
+def upsert_permits_with_contractors(
+    conn: Connection, records: Sequence[PermitRecord], *, now: datetime, run_id: int | None
+) -> UpsertCounts:
+    """The permit kind's writer: mentions are resolved first and each record carries its
+    contractor, so a new permit is inserted already linked; ``resolve_permit_contractors``
+    after the write then only points permits that were stored before, and keeps rollups."""
+    mentions = [mention_from_permit(record) for record in records]
+    linked = resolve_mentions(conn, [m for m in mentions if m], now=now)
+    for record, mention in zip(records, mentions, strict=True):
+        record.contractor_id = linked[mention.mention_key] if mention else None
+    return upsert_permits(conn, records, now=now, run_id=run_id)
 
 
 def resolve_permit_contractors(
@@ -166,21 +181,19 @@ def resolve_mentions(
     contractor_rows: list[dict[str, Any]] = []
     for mention in new:
         key = mention.mention_key
+        # a pinned mention, or one founding a contractor, is where it is for certain
+        method, confidence = "pinned", 1.0
         if key in merges:
-            contractor_id, said = merges[key], Match("license", 1.0)
-            method = "pinned"
+            contractor_id = merges[key]
+        elif best := candidates.best(mention, splits.get(key, set())):
+            contractor_id, said = best
+            method, confidence = said.method, said.confidence
         else:
-            best = candidates.best(mention, splits.get(key, set()))
-            if best is None:
-                contractor_id = contractor_id_for(key)
-                contractor_rows.append(contractor_row(contractor_id, mention, now))
-                said, method = Match("license", 1.0), "new"
-            else:
-                contractor_id, said = best
-                method = said.method
+            contractor_id, method = contractor_id_for(key), "new"
+            contractor_rows.append(contractor_row(contractor_id, mention, now))
         candidates.add(mention, contractor_id)
         linked[key] = contractor_id
-        mention_rows.append(_mention_row(mention, contractor_id, method, said.confidence, now))
+        mention_rows.append(_mention_row(mention, contractor_id, method, confidence, now))
     if contractor_rows:
         conn.execute(sa.insert(contractors_table), contractor_rows)
     conn.execute(sa.insert(contractor_mentions), mention_rows)
