@@ -75,7 +75,7 @@ bench: $(STAMP) ## measure ingest rows/s, peak memory and API latency; writes do
 	$(BIN)/python -m bench.run
 
 .PHONY: eval
-eval: $(STAMP) ## score normalization against the labelled evaluation set
+eval: $(STAMP) ## score normalization and contractor resolution against the labelled sets
 	$(BIN)/python -m evaluation
 
 # Only the demo's files: data/ also holds the live database (data/permitdb.sqlite).

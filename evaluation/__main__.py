@@ -1,4 +1,4 @@
-"""``python -m evaluation``: score normalization against the labels and show what to fix.
+"""``python -m evaluation``: score normalization and contractor resolution against the labels.
 
 ``--json`` prints the figures as one JSON document instead of tables. ``--write-baseline``
 makes the current figures the committed floor, refusing if any figure would drop (``--force``
@@ -15,9 +15,10 @@ import orjson
 from rich.console import Console
 
 from evaluation.baseline import BASELINE_PATH, read_baseline, write_baseline
+from evaluation.contractors import evaluate_contractors
 from evaluation.labels import LabelFileError
 from evaluation.metrics import flat_figures
-from evaluation.report import as_json, show
+from evaluation.report import as_json, contractors_json, show, show_contractors
 from evaluation.score import EvaluationError, evaluate
 
 
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(stderr=args.json)
     try:
         outcomes = evaluate()
+        pairs = evaluate_contractors()
     except (EvaluationError, LabelFileError) as exc:
         console.print("[bold red]The labels cannot be scored:")
         console.print(str(exc), markup=False, highlight=False)
@@ -41,9 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     baseline = read_baseline() if BASELINE_PATH.exists() else None
     if args.json:
         document = as_json(outcomes, baseline)
+        document["contractor_resolution"] = contractors_json(pairs)
         sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         show(console, outcomes, baseline, worst=args.worst, confusions=args.confusions)
+        show_contractors(console, pairs)
     if args.write_baseline:
         return _write(console, flat_figures(outcomes), force=args.force)
     return 0

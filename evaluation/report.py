@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from evaluation.contractors import PRECISION_TARGET, PairOutcome, resolution_figures
 from evaluation.metrics import (
     TARGETS,
     Figures,
@@ -179,3 +180,74 @@ def _mismatches_table(found: Sequence[Mismatch], limit: int) -> Table:
         cells = (mismatch.dataset, str(mismatch.row), mismatch.key, mismatch.field)
         table.add_row(*map(Text, (*cells, mismatch.labelled, mismatch.predicted)))
     return table
+
+
+def contractors_json(outcomes: Sequence[PairOutcome]) -> dict[str, Any]:
+    """Contractor resolution on the labelled pairs: the counts, the figures, every wrong pair."""
+    scored = resolution_figures(outcomes)
+    return {
+        "pairs": scored.pairs,
+        "precision": scored.precision,
+        "recall": scored.recall,
+        "f1": scored.f1,
+        "precision_target": PRECISION_TARGET,
+        "precision_met": scored.precision >= PRECISION_TARGET,
+        "counts": {
+            "true_positives": scored.true_positives,
+            "false_positives": scored.false_positives,
+            "false_negatives": scored.false_negatives,
+            "true_negatives": scored.true_negatives,
+        },
+        "by_case": {case: list(pair) for case, pair in scored.by_case.items()},
+        "wrong": [_wrong_pair(o) for o in outcomes if o.pair.same != o.said_same],
+    }
+
+
+def show_contractors(console: Console, outcomes: Sequence[PairOutcome]) -> None:
+    scored = resolution_figures(outcomes)
+    table = Table(title=f"Contractor resolution vs {scored.pairs} labelled pairs")
+    for column in ("metric", "value", "counts", "target"):
+        table.add_column(column, justify="left" if column == "metric" else "right")
+    said = scored.true_positives + scored.false_positives
+    same = scored.true_positives + scored.false_negatives
+    table.add_row(
+        "precision",
+        f"{scored.precision:.4f}",
+        f"{scored.true_positives} / {said}",
+        _against_target(scored.precision, PRECISION_TARGET),
+    )
+    table.add_row("recall", f"{scored.recall:.4f}", f"{scored.true_positives} / {same}", "")
+    table.add_row("f1", f"{scored.f1:.4f}", "", "")
+    console.print(table)
+    cases = Table(title="Contractor pairs by case")
+    for column in ("case", "right", "pairs"):
+        cases.add_column(column, justify="left" if column == "case" else "right")
+    for case, (right, total) in scored.by_case.items():
+        cases.add_row(case, str(right), str(total))
+    console.print(cases)
+    wrong = Table(title="Wrong contractor pairs")
+    for column in ("labelled", "said", "case", "a", "b", "note"):
+        wrong.add_column(column, overflow="fold")
+    for found in (_wrong_pair(o) for o in outcomes if o.pair.same != o.said_same):
+        wrong.add_row(
+            *map(Text, (str(found[k]) for k in ("labelled", "said", "case", "a", "b", "note")))
+        )
+    console.print(wrong)
+
+
+def _wrong_pair(outcome: PairOutcome) -> dict[str, str]:
+    pair = outcome.pair
+
+    def ref(mention: Any) -> str:
+        only = f" ({mention.name_only})" if mention.name_only else ""
+        return f"{mention.source} row {mention.row} {mention.key}{only}"
+
+    said = outcome.predicted
+    return {
+        "labelled": "same" if pair.same else "different",
+        "said": f"same ({said.method}, {said.confidence})" if said else "different",
+        "case": pair.case,
+        "a": ref(pair.a),
+        "b": ref(pair.b),
+        "note": pair.note or "",
+    }

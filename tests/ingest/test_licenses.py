@@ -38,6 +38,15 @@ def licence_count(engine: Engine, dataset: str) -> int:
         return int(conn.execute(query).scalar_one())
 
 
+def contractor_links(engine: Engine, dataset: str) -> dict[str, str | None]:
+    """source_record_id -> the contractor its licence resolved to."""
+    query = sa.select(licences.c.source_record_id, licences.c.contractor_id).where(
+        licences.c.dataset == dataset
+    )
+    with engine.connect() as conn:
+        return {row.source_record_id: row.contractor_id for row in conn.execute(query)}
+
+
 def test_every_licence_board_is_bundled() -> None:
     boards = {entry.jurisdiction.slug for entry in LICENCE_ENTRIES}
     assert {"california", "florida", "texas", "oregon", "washington", "new-york-city-ny"} <= boards
@@ -58,12 +67,15 @@ def test_each_board_loads_every_row_and_a_re_sync_inserts_nothing(
     with engine.connect() as conn:
         states = set(conn.execute(sa.select(licences.c.license_state).distinct()).scalars())
     assert states == {entry.jurisdiction.state}
+    links = contractor_links(engine, entry.slug)
+    assert None not in links.values()  # the after-write step resolved every licence
 
     second = ingest(engine, entry.model_copy(update={"page_size": 500}), full=True)
 
     assert second.status == "succeeded"
     assert (second.inserted, second.updated, second.unchanged) == (0, 0, len(recorded))
     assert stored_licences(engine, entry.slug) == rows
+    assert contractor_links(engine, entry.slug) == links  # ids are stable across re-syncs
 
 
 def test_a_column_shifted_row_is_quarantined_with_its_reason_while_the_rest_load(

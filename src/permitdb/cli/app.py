@@ -31,6 +31,7 @@ COMMANDS = {
     "db": "permitdb.cli.db:app",
     "keys": "permitdb.cli.keys:app",
     "requests": "permitdb.cli.requests:app",
+    "contractors": "permitdb.cli.contractors:app",
 }
 
 

@@ -22,7 +22,11 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import CatalogError
 from permitdb.normalize.licenses import normalize_license
 from permitdb.normalize.record import normalize_record
-from permitdb.store.permits import upsert_permits
+from permitdb.store.contractors import (
+    resolve_license_contractors,
+    resolve_permit_contractors,
+    upsert_permits_with_contractors,
+)
 from permitdb.store.records import StoredRecord, UpsertCounts, upsert_records
 from permitdb.store.tables import contractor_licenses, permits
 from permitdb.vocabulary import RecordKind
@@ -60,7 +64,11 @@ class Kind(Generic[R]):
 
 
 PERMITS: Kind[Any] = Kind(
-    name="permits", table=permits, normalize=normalize_record, write=upsert_permits
+    name="permits",
+    table=permits,
+    normalize=normalize_record,
+    write=upsert_permits_with_contractors,
+    after_write=(resolve_permit_contractors,),
 )
 
 
@@ -75,6 +83,7 @@ LICENSES: Kind[LicenseRecord] = Kind(
     table=contractor_licenses,
     normalize=normalize_license,
     write=_write_licenses,
+    after_write=(resolve_license_contractors,),
 )
 
 KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS, LICENSES)}

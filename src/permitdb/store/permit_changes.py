@@ -23,7 +23,8 @@ from permitdb.store.tables import permit_changes, permits
 
 # Not history: identity (never changes for one source key), what the store or the fetch stamps
 # on every write, the untouched source record, and explanations derived from fields that are
-# tracked themselves (classification_rules says why tags/status are what they are).
+# tracked themselves (classification_rules says why tags/status are what they are), and the
+# contractor the store resolved (a normalized record never carries it).
 UNTRACKED: Final = frozenset(
     {
         "id",
@@ -38,6 +39,7 @@ UNTRACKED: Final = frozenset(
         "raw",
         "classification_rules",
         "quality_flags",
+        "contractor_id",
     }
 )
 TRACKED_FIELDS: Final = tuple(name for name in FIELD_NAMES if name not in UNTRACKED)

@@ -109,7 +109,18 @@ def upsert_permits(
         # a plain executemany, then one SELECT for the new seqs: INSERT..RETURNING over many
         # rows makes one huge statement that psycopg re-parses per batch, 5x slower here
         conn.execute(
-            sa.insert(permits), [{**_values(r, now), "id": r.id, "first_seen_at": now} for r in new]
+            sa.insert(permits),
+            [
+                # a contractor resolved before the write is inserted with the row (a second
+                # write of the row, every index with it, is what linking afterwards costs)
+                {
+                    **_values(r, now),
+                    "id": r.id,
+                    "first_seen_at": now,
+                    "contractor_id": r.contractor_id,
+                }
+                for r in new
+            ],
         )
         stored = _existing(conn, [(r.dataset, r.source_record_id) for r in new])
         for record in new:

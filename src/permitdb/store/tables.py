@@ -480,7 +480,9 @@ contractor_mentions = Table(
     Column("phone_key", String(10)),
     Column("address_key", Text),
     Column("state", String(2)),
-    # license | phone | name_exact | name_fuzzy | new | pinned (docs/contractors.md)
+    # the first distinctive word of the name: fuzzy name candidates are fetched by it
+    Column("block_key", Text),
+    # license | phone | address | name_exact | name_fuzzy | new | pinned (docs/contractors.md)
     Column("match_method", String(20), nullable=False),
     Column("confidence", Float, nullable=False),
     Column("first_seen_at", UtcDateTime(), nullable=False),
@@ -489,6 +491,8 @@ contractor_mentions = Table(
     Index("ix_contractor_mentions_license_key_license_state", "license_key", "license_state"),
     Index("ix_contractor_mentions_phone_key", "phone_key"),
     Index("ix_contractor_mentions_state_name_key", "state", "name_key"),
+    Index("ix_contractor_mentions_state_block_key", "state", "block_key"),
+    Index("ix_contractor_mentions_address_key", "address_key"),
 )
 
 # An operator's decision, kept across re-ingests: ``merge`` sends a mention to a contractor,
