@@ -249,10 +249,10 @@ def _metric_where(window: MetricsWindow, contractor_id: str) -> list[sa.ColumnEl
     if window.end is not None:
         where.append(_permit_date() <= window.end)
     if window.tag is not None:
+        # aliased: the per-tag totals join permit_tags themselves
+        tagged = permit_tags.alias("tagged")
         where.append(
-            sa.exists().where(
-                permit_tags.c.permit_seq == permits.c.seq, permit_tags.c.tag == window.tag
-            )
+            sa.exists().where(tagged.c.permit_seq == permits.c.seq, tagged.c.tag == window.tag)
         )
     return where
 
