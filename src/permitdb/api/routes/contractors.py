@@ -37,9 +37,9 @@ from permitdb.api.params.types import IsoDate
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.base import Schema
 from permitdb.api.schemas.contractors import (
-    Contractor,
     ContractorMetrics,
     ContractorPage,
+    ContractorProfile,
     LicenseVerification,
     contractor_json,
     totals_json,
@@ -185,7 +185,7 @@ def verify_license(
 
 @router.get(
     "/{contractor_id}",
-    response_model=Contractor,
+    response_model=ContractorProfile,
     summary="Get one contractor, with its licences",
     responses=_NOT_FOUND,
 )

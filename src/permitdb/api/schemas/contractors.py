@@ -60,7 +60,7 @@ class ContractorAddress(Schema):
     county_fips: str | None = Field(description="Five-digit county FIPS code")
 
 
-class Contractor(Schema):
+class ContractorProfile(Schema):
     id: str = Field(description="Stable contractor id; use it with GET /v1/contractors/{id}")
     name: str = Field(description="Display name: the licence's, else the most used on permits")
     license: str | None = Field(description="Primary licence number, when one resolved")
@@ -81,7 +81,7 @@ class Contractor(Schema):
 
 
 class ContractorPage(Schema):
-    data: list[Contractor] = Field(
+    data: list[ContractorProfile] = Field(
         description="Contractors, the most recent permit first; with id: in the order asked"
     )
     returned: int = Field(description="Number of items in data")
