@@ -18,11 +18,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -589,3 +591,36 @@ def test_metrics_keep_to_the_window_and_the_tag(
     assert sum(m["permit_count"] for m in body["monthly"]) == len(inside)
     assert body["lifetime"]["permit_count"] == len(mine)  # lifetime ignores the window
     assert {t["tag"] for t in body["by_tag"]} >= ({tag} if inside else set())
+
+
+DOCS: Final = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+REQUEST: Final = re.compile(
+    r"`(?P<method>GET|POST) (?P<target>/v1/[^\s`]*)(?: (?P<body>\{[^`]*\}))?`"
+)
+
+
+def _mapping_rows() -> list[str]:
+    """The permitdb request of each row of docs/api.md's Contractors mapping table."""
+    section = DOCS.read_text().split("### Contractors\n", 1)[1].split("\n### ", 1)[0]
+    cells = [line.split(" | ")[2] for line in section.splitlines() if line.startswith("| ")]
+    return [cell for cell in cells[1:] if cell != "none"]  # [0]: the header
+
+
+def test_every_request_of_the_contractor_mapping_answers_with_data(
+    client: TestClient, headers: dict[str, str], data: Data
+) -> None:
+    busiest = max(data.contractors, key=lambda r: (r["permit_count"], r["id"]))
+    rows = _mapping_rows()
+    assert len(rows) >= 9
+    for cell in rows:
+        match = REQUEST.search(cell)
+        assert match, cell
+        target = match["target"].replace("$CONTRACTOR_ID", busiest["id"])
+        if match["method"] == "POST":
+            body = json.loads(match["body"].replace("$CONTRACTOR_ID", busiest["id"]))
+            response = client.post(target, json=body, headers=headers)
+        else:
+            response = client.get(target, headers=headers)
+        assert response.status_code == 200, (cell, response.text)
+        answer = response.json()
+        assert answer.get("data", answer.get("monthly", [answer])), cell
