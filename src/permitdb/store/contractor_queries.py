@@ -93,13 +93,18 @@ def _license_filters(dialect: sa.Dialect, query: ContractorQuery) -> list[sa.Col
     where.extend(_holds(dialect, lic.classifications, [label]) for label in query.classification)
     if query.license_key:
         where.append(lic.license_key == query.license_key)
+    if query.license_key and len(where) == 1:
+        # the primary licence may come from permits alone, with no board row. An IN over both
+        # index lookups, not an OR with EXISTS: neither engine reads that OR off an index
+        named = contractors.alias("named")
+        holders = sa.union(
+            sa.select(lic.contractor_id).where(lic.license_key == query.license_key),
+            sa.select(named.c.id).where(named.c.license_key == query.license_key),
+        )
+        return [contractors.c.id.in_(holders)]
     if not where:
         return []
-    held = sa.exists().where(lic.contractor_id == contractors.c.id, *where)
-    if query.license_key and len(where) == 1:
-        # the contractor's primary licence may come from permits alone, with no board row
-        return [sa.or_(contractors.c.license_key == query.license_key, held)]
-    return [held]
+    return [sa.exists().where(lic.contractor_id == contractors.c.id, *where)]
 
 
 def _permit_filters(dialect: sa.Dialect, query: ContractorQuery) -> list[sa.ColumnElement[bool]]:
