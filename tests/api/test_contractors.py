@@ -525,6 +525,8 @@ def test_a_permit_carries_its_contractor_and_licence(
             }
             single = client.get(f"/v1/permits/{permit['id']}", headers=headers).json()
             assert single["contractor_license"] == licence
+            by_number = f"/v1/permits/by-number/{permit['permit_number']}?jurisdiction=austin-tx"
+            assert client.get(by_number, headers=headers).json()["contractor_license"] == licence
         else:
             assert permit["contractor_license"] is None
 

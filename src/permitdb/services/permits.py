@@ -72,6 +72,7 @@ class NumberMatch:
     jurisdiction: Jurisdiction
     last_synced_at: datetime | None  # latest succeeded sync of the record's dataset
     age_seconds: int  # since the record was last fetched from its source
+    licenses: Licenses  # its contractor's primary licence, when one resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,7 @@ def _look_up(
         jurisdiction=holding[0],
         last_synced_at=last_successful_sync(conn, record.dataset),
         age_seconds=_age_seconds(record, now),
+        licenses=permit_licenses(conn, [record]),
     )
 
 
