@@ -113,18 +113,9 @@ def by_license(
 
 
 def permit_licenses(conn: Connection, records: Sequence[PermitRecord]) -> Licenses:
-    """contractor_id -> its primary licence, for the permits whose contractor has one: one
-    query for a whole page."""
-    ids = list(dict.fromkeys(r.contractor_id for r in records if r.contractor_id))
-    if not ids:
-        return {}
-    rows = store.get_contractors(conn, ids)
-    licenses = store.licenses_of(conn, list(rows))
-    return {
-        contractor_id: _primary_first(row, licenses[contractor_id])[0]
-        for contractor_id, row in rows.items()
-        if licenses.get(contractor_id)
-    }
+    """contractor_id -> its primary licence, for the permits whose contractor has one."""
+    ids = [r.contractor_id for r in records if r.contractor_id]
+    return store.primary_licenses(conn, ids) if ids else {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,28 @@ def licenses_of(conn: Connection, contractor_ids: Sequence[str]) -> dict[str, li
     return found
 
 
+def primary_licenses(conn: Connection, contractor_ids: Sequence[str]) -> dict[str, sa.RowMapping]:
+    """contractor id -> its primary licence (the one its row names, else the latest to
+    expire), for those with a licence: one query for a whole page of permits."""
+    named = (contractors.c.license_key, contractors.c.license_state)
+    is_named = sa.and_(
+        contractor_licenses.c.license_key == named[0],
+        contractor_licenses.c.license_state == named[1],
+    )
+    found: dict[str, sa.RowMapping] = {}
+    unique = list(dict.fromkeys(contractor_ids))
+    for start in range(0, len(unique), CHUNK):
+        rows = conn.execute(
+            sa.select(contractor_licenses)
+            .join(contractors, contractors.c.id == contractor_licenses.c.contractor_id)
+            .where(contractor_licenses.c.contractor_id.in_(unique[start : start + CHUNK]))
+            .order_by(sa.case((is_named, 0), else_=1), *_LICENSE_ORDER)
+        )
+        for row in rows.mappings():
+            found.setdefault(row["contractor_id"], row)
+    return found
+
+
 def licenses_by_key(conn: Connection, license_key: str, state: str | None) -> list[sa.RowMapping]:
     """Licence rows with this key (in ``state``, when given), the latest expiry first."""
     lic = contractor_licenses.c
