@@ -352,6 +352,21 @@ FILTERS: Final[list[tuple[str, Check]]] = [
         f"permit_from={WINDOW[0]}&permit_to={WINDOW[1]}",
         lambda r, d: any(_in_window(p, *WINDOW) for p in _permits(r, d)),
     ),
+    ("permit_status=issued", lambda r, d: any(p["status"] == "issued" for p in _permits(r, d))),
+    (
+        "permit_min_job_value=50000",
+        lambda r, d: any((p["valuation"] or 0) >= 50000 for p in _permits(r, d)),
+    ),
+    ("permit_min_fees=500", lambda r, d: any((p["fees"] or 0) >= 500 for p in _permits(r, d))),
+    (
+        "permit_min_approval_days=30",
+        lambda r, d: any(
+            p["applied_date"]
+            and p["issued_date"]
+            and (p["issued_date"] - p["applied_date"]).days >= 30
+            for p in _permits(r, d)
+        ),
+    ),
     ("min_permit_count=2", lambda r, d: r["permit_count"] >= 2),
     (
         "min_total_job_value=100000",
@@ -368,6 +383,18 @@ def test_each_filter_answers_exactly_the_contractors_it_names(
     assert 0 < len(expected) < len(data.contractors), "the data must make the filter bite"
     found = walk(client, headers, f"/v1/contractors?limit=3&{query}")
     assert [c["id"] for c in found] == listing_order(expected)
+
+
+def test_permit_q_finds_the_contractors_of_the_permits_q_finds(
+    client: TestClient, make_key: MakeKey, data: Data
+) -> None:
+    headers = {"Authorization": f"Bearer {make_key(['contractors:read', 'permits:read'])}"}
+    for q in ("electrical", "remodel -kitchen"):
+        matched = walk(client, headers, f"/v1/permits?limit=50&q={q}")
+        expected = {p["contractor_id"] for p in matched} - {None}
+        assert expected, q
+        found = walk(client, headers, f"/v1/contractors?permit_q={q}")
+        assert {c["id"] for c in found} == expected
 
 
 def test_search_pages_every_contractor_once_most_recent_permit_first(

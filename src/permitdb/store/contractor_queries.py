@@ -55,6 +55,12 @@ class ContractorQuery:
     exclude_tags: tuple[str, ...] = ()  # ...none of these...
     permit_from: date | None = None  # ...and falls in this window (Shovels' permit_from/to)
     permit_to: date | None = None
+    permit_q: str | None = None  # ...and matches this full-text query (store.fulltext)
+    permit_status: tuple[str, ...] = ()  # ...and has one of these statuses
+    permit_min_job_value: Decimal | None = None
+    permit_min_fees: Decimal | None = None
+    permit_min_approval_days: int | None = None
+    permit_min_construction_days: int | None = None
     min_permit_count: int | None = None
     min_total_job_value: Decimal | None = None
     limit: int = 100
@@ -108,15 +114,21 @@ def _license_filters(dialect: sa.Dialect, query: ContractorQuery) -> list[sa.Col
 
 
 def _permit_filters(dialect: sa.Dialect, query: ContractorQuery) -> list[sa.ColumnElement[bool]]:
-    """One permit of the contractor has the tags and falls in the window."""
-    if not (query.tags or query.exclude_tags or query.permit_from or query.permit_to):
-        return []
+    """One permit of the contractor meets every permit filter."""
     of_permits = PermitQuery(
         tags=query.tags,
         exclude_tags=query.exclude_tags,
         any_date_from=query.permit_from,
         any_date_to=query.permit_to,
+        q=query.permit_q,
+        status=query.permit_status,
+        min_valuation=query.permit_min_job_value,
+        min_fees=query.permit_min_fees,
+        min_approval_days=query.permit_min_approval_days,
+        min_construction_days=query.permit_min_construction_days,
     )
+    if of_permits == PermitQuery():
+        return []
     where = permit_filters(dialect, of_permits)
     return [sa.exists().where(permits.c.contractor_id == contractors.c.id, *where)]
 

@@ -27,7 +27,8 @@ from permitdb.api.params.types import CURSOR_EXAMPLE, Cursor, Dollars, IsoDate, 
 from permitdb.api.schemas.base import Schema
 from permitdb.services.contractors import license_key
 from permitdb.store.contractor_queries import ContractorQuery
-from permitdb.vocabulary import LicenseStatus
+from permitdb.store.fulltext import FullTextSyntaxError, parse
+from permitdb.vocabulary import LicenseStatus, Status
 
 ContractorId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 # What a batch by id may be combined with: nothing but itself
@@ -92,6 +93,37 @@ class ContractorFilters(Schema):
     permit_to: IsoDate | None = Field(
         None, description="A permit of theirs dated on or before", examples=["2026-12-31"]
     )
+    permit_q: Text | None = Field(
+        None,
+        description="A permit of theirs matches this full text (the syntax of /v1/permits q)",
+        examples=["heat pump"],
+    )
+    permit_status: list[Status] = Field(
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="A permit of theirs has this normalized status; repeatable",
+        examples=[["finaled"]],
+    )
+    permit_min_job_value: Dollars | None = Field(
+        None, ge=0, description="A permit of theirs is valued at least, USD", examples=[10000]
+    )
+    permit_min_fees: Dollars | None = Field(
+        None, ge=0, description="A permit of theirs has fees of at least, USD", examples=[100]
+    )
+    permit_min_approval_days: int | None = Field(
+        None,
+        ge=0,
+        le=100_000,
+        description="A permit of theirs took this long to issue, days",
+        examples=[30],
+    )
+    permit_min_construction_days: int | None = Field(
+        None,
+        ge=0,
+        le=100_000,
+        description="A permit of theirs took this long to final, days",
+        examples=[90],
+    )
     min_permit_count: int | None = Field(
         None, ge=0, le=10_000_000, description="At least this many permits", examples=[5]
     )
@@ -122,6 +154,11 @@ def to_query(filters: ContractorFilters) -> ContractorQuery:
     if filters.id and others:
         message = f"id cannot be combined with {', '.join(others)}; ask by id alone"
         raise invalid("id", message, "combination")
+    if filters.permit_q is not None:
+        try:
+            parse(filters.permit_q)
+        except FullTextSyntaxError as exc:
+            raise invalid("permit_q", str(exc), "full_text_syntax") from exc
     low, high = filters.permit_from, filters.permit_to
     if low is not None and high is not None and low > high:
         raise invalid(
@@ -151,6 +188,12 @@ def to_query(filters: ContractorFilters) -> ContractorQuery:
         exclude_tags=tuple(not_tags),
         permit_from=filters.permit_from,
         permit_to=filters.permit_to,
+        permit_q=filters.permit_q,
+        permit_status=tuple(dict.fromkeys(filters.permit_status)),
+        permit_min_job_value=filters.permit_min_job_value,
+        permit_min_fees=filters.permit_min_fees,
+        permit_min_approval_days=filters.permit_min_approval_days,
+        permit_min_construction_days=filters.permit_min_construction_days,
         min_permit_count=filters.min_permit_count,
         min_total_job_value=filters.min_total_job_value,
         limit=filters.limit,
