@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -50,6 +51,7 @@ from permitdb.sources.http import HttpClient
 from permitdb.store.api_keys import insert_api_key, revoke_api_key
 from permitdb.store.engine import create_engine_for
 from permitdb.store.migrate import upgrade
+from permitdb.store.tables import contractors
 from permitdb.testing.portal import ReplayPortal
 
 DOCS: Final = Path(__file__).resolve().parents[2] / "docs"
@@ -178,6 +180,7 @@ class Demo:
     keys: dict[str, str]  # by the placeholder the page writes: $KEY, $PEOPLE_KEY, $REVOKED_KEY
     parameters: frozenset[str]  # every query parameter and body field our API takes
     permit: dict[str, Any]  # REFERENCE_PERMIT as a people:read key sees it
+    ids: dict[str, str]  # by the placeholder the page writes: $CONTRACTOR_ID, …
 
 
 def _ingest(engine: Engine, *, bulk: bool) -> None:
@@ -212,6 +215,17 @@ def _keys(engine: Engine) -> dict[str, str]:
             if placeholder == "$REVOKED_KEY":
                 revoke_api_key(conn, key_id, now=now)
     return keys
+
+
+def _ids(engine: Engine) -> dict[str, str]:
+    """The ids the page's requests name by placeholder: the contractor with the most permits."""
+    busiest = (
+        sa.select(contractors.c.id)
+        .order_by(contractors.c.permit_count.desc(), contractors.c.id)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return {"$CONTRACTOR_ID": conn.execute(busiest).scalar_one()}
 
 
 def _parameters(openapi: dict[str, Any]) -> frozenset[str]:
@@ -261,7 +275,7 @@ def demo(demo_engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with TestClient(app) as client:
         permit = client.get(REFERENCE_PERMIT, headers={"X-API-Key": keys["$PEOPLE_KEY"]})
         assert permit.status_code == 200, permit.text
-        yield Demo(client, keys, _parameters(app.openapi()), permit.json())
+        yield Demo(client, keys, _parameters(app.openapi()), permit.json(), _ids(demo_engine))
 
 
 def send(demo: Demo, request: Request, *, keyed: bool) -> httpx.Response:
@@ -274,12 +288,17 @@ def send(demo: Demo, request: Request, *, keyed: bool) -> httpx.Response:
     if keyed and not {"authorization", "x-api-key"} & {name.lower() for name in headers}:
         headers["Authorization"] = f"Bearer {demo.keys['$KEY']}"
     target = request.target
+    body = json.dumps(request.body) if request.body else None
+    for placeholder, value in demo.ids.items():
+        target = target.replace(placeholder, value)
+        body = body.replace(placeholder, value) if body else None
     if "<next_cursor>" in target:
         first = demo.client.get(re.sub(r"[?&]cursor=<next_cursor>", "", target), headers=headers)
         cursor = first.json()["next_cursor"]
         assert cursor, f"{target}: the first page has no next_cursor in the demo data"
         target = target.replace("<next_cursor>", quote(cursor, safe=""))
-    return demo.client.request(request.method, target, headers=headers, json=request.body)
+    json_body = json.loads(body) if body else None
+    return demo.client.request(request.method, target, headers=headers, json=json_body)
 
 
 def check_answer(row: Row, request: Request, response: httpx.Response) -> None:

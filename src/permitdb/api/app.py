@@ -22,6 +22,7 @@ from permitdb.api.openapi import install_openapi, operation_id
 from permitdb.api.params.strict import reject_unknown_parameters
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.routes import (
+    contractors,
     health,
     jurisdiction_requests,
     jurisdictions,
@@ -62,6 +63,11 @@ TAGS = [
         "name": "permits",
         "description": "Search permits; fetch them by id or by permit number, with their status "
         "(API key required).",
+    },
+    {
+        "name": "contractors",
+        "description": "Contractors resolved from licences and permits: search, licence "
+        "verification, their permits and metrics (a key with the contractors:read scope).",
     },
     {
         "name": "jurisdictions",
@@ -132,6 +138,7 @@ def create_app(
         permit_numbers,
         permits,
         places,
+        contractors,
     ):
         app.include_router(module.router)
     install_openapi(app)

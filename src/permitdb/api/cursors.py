@@ -30,6 +30,7 @@ from typing import Any, Final, TypeVar, cast
 
 from permitdb.api.errors import InvalidCursor
 from permitdb.settings import SigningSecrets
+from permitdb.store.contractor_queries import ContractorKeyset, ContractorQuery
 from permitdb.store.jurisdiction_requests import RequestKeyset
 from permitdb.store.permit_changes import ChangeKeyset
 from permitdb.store.permits import PermitQuery
@@ -217,3 +218,25 @@ def decode_requests_cursor(cursor: str, secret: SigningSecrets) -> RequestKeyset
     return RequestKeyset(
         request_count=_parsed(_row_id, request_count), id=_parsed(_row_id, request_id)
     )
+
+
+def _contractors_scope(query: ContractorQuery) -> str:
+    filters = {k: v for k, v in dataclasses.asdict(query).items() if k not in _PAGING}
+    return "contractors:" + digest(filters)
+
+
+def encode_contractor_cursor(
+    keyset: ContractorKeyset, query: ContractorQuery, secret: SigningSecrets
+) -> str:
+    last = keyset.last_permit_date.isoformat() if keyset.last_permit_date else None
+    return sign([last, keyset.id], _contractors_scope(query), secret)
+
+
+def decode_contractor_cursor(
+    cursor: str, query: ContractorQuery, secret: SigningSecrets
+) -> ContractorKeyset:
+    last, contractor_id = verify(cursor, 2, _contractors_scope(query), secret)
+    if contractor_id is None:
+        raise InvalidCursor()
+    day = None if last is None else _parsed(date.fromisoformat, last)
+    return ContractorKeyset(last_permit_date=day, id=contractor_id)

@@ -115,6 +115,24 @@ class PermitNotFound(ApiError):
     )
 
 
+class ContractorNotFound(ApiError):
+    status_code = 404
+    code = "contractor_not_found"
+    default_message = (
+        "No contractor has this id. Ids come from the 'id' field of GET /v1/contractors "
+        "results, or 'contractor_id' on a permit."
+    )
+
+
+class LicenseNotFound(ApiError):
+    status_code = 404
+    code = "license_not_found"
+    default_message = (
+        "No stored licence has this number (in this state, when state= is given). Check the "
+        "number, or search by name with GET /v1/contractors?name=."
+    )
+
+
 class AmbiguousPermitNumber(ApiError):
     status_code = 300
     code = "ambiguous_permit_number"
@@ -247,6 +265,8 @@ ERROR_CLASSES: tuple[type[ApiError], ...] = (
     InvalidApiKey,
     InsufficientScope,
     PermitNotFound,
+    ContractorNotFound,
+    LicenseNotFound,
     AmbiguousPermitNumber,
     JurisdictionNotSupported,
     JurisdictionNotFound,

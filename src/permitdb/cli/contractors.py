@@ -15,8 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from permitdb.cli.console import console, engine
-from permitdb.services import contractors as contractor_service
-from permitdb.services.contractors import SHOWN_KEY, Moved
+from permitdb.services import contractor_pins as contractor_service
+from permitdb.services.contractor_pins import SHOWN_KEY, Moved
 
 app = typer.Typer(
     help="Show resolved contractors; merge or split them by hand.", no_args_is_help=True

@@ -18,6 +18,7 @@ import orjson
 
 from permitdb.canonical import LICENSE_FIELD_NAMES, LicenseRecord
 from permitdb.catalog.model import CatalogEntry, ValueMaps
+from permitdb.normalize.contractors import license_key
 from permitdb.normalize.converters import to_phone
 from permitdb.normalize.dates import zone
 from permitdb.normalize.quality import dates_out_of_range
@@ -28,7 +29,6 @@ from permitdb.vocabulary import LICENSE_STATUSES, LicenseStatus, QualityFlag
 # Store-managed or self-referential: a re-fetch of an unchanged row must hash the same.
 _UNHASHED: Final = frozenset({"fetched_at", "first_seen_at", "updated_at", "content_hash"})
 _HASHED_FIELDS: Final = tuple(name for name in LICENSE_FIELD_NAMES if name not in _UNHASHED)
-_NOT_KEY: Final = re.compile(r"[^A-Z0-9]")
 # Boards list several classifications in one cell: CSLB "B| C10", joined fields "01 | CB".
 _CODE_SEPARATOR: Final = re.compile(r"\s*[|;]\s*")
 _DATE_FIELDS: Final = (
@@ -67,14 +67,6 @@ def normalize_license(
     record.raw = storable(raw)
     record.content_hash = content_hash(record)
     return record
-
-
-def license_key(number: str | None) -> str | None:
-    """The licence number as lookups compare it: upper-case letters and digits only, so
-    ``cbc-006231`` and ``CBC006231`` (and WA's ``10XR***780N5`` and ``10XR780N5``) meet."""
-    if number is None:
-        return None
-    return _NOT_KEY.sub("", number.upper()) or None
 
 
 def license_status(status_raw: str | None, maps: ValueMaps) -> LicenseStatus:

@@ -1,133 +1,151 @@
-"""Contractors as an operator handles them: look one up, pin a merge or a split.
+"""Contractors as every caller asks for them: search, by id, a batch of ids, a licence
+verification by number, a contractor's permits and its monthly metrics.
 
-A reference is a contractor id (``ctr_...``) or a mention key, whole or a prefix of at least
-``MIN_PREFIX`` characters as ``permitdb contractors show`` prints it. Every change is one
-transaction: the mention (or all of a contractor's mentions) moves with its permits and
-licences, a pin records the decision so a re-ingest keeps it, and both rollups follow.
+A contractor is read with its licences (one query per page, never one per contractor); its
+primary licence is the one resolution named on the contractor row, else the latest to expire.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Final
+from datetime import date, timedelta
+from typing import Final
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, RowMapping
 
-from permitdb.errors import PermitdbError
-from permitdb.store import contractor_pins as pins
-from permitdb.store.contractors import ID_PREFIX, contractor_id_for
+from permitdb.canonical import PermitRecord
+from permitdb.normalize.contractors import license_key
+from permitdb.store import contractor_queries as store
+from permitdb.store.contractor_queries import ContractorKeyset, ContractorQuery, MetricsWindow
+from permitdb.store.permits import PermitQuery, search_permits
+from permitdb.store.sorts import PermitKeyset
 
-MIN_PREFIX: Final = 8
-SHOWN_KEY: Final = 12  # characters of a mention key the CLI prints
+# PermitFlow's verification counts a licence holder's permits of the last 90 days.
+RECENT_DAYS: Final = 90
+Licenses = Mapping[str, RowMapping]  # contractor id -> its primary licence
 
 
-class ContractorRefError(PermitdbError):
-    """A reference names no contractor or mention, or the change makes no sense for it."""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContractorView:
-    contractor: Any
-    mentions: list[Any]
-    pins: list[Any]
+    row: RowMapping  # the contractors row
+    licenses: list[RowMapping]  # its licences, the primary one first
 
 
-@dataclass(frozen=True)
-class Moved:
-    mentions: int
-    permits: int
-    target: str
-    dropped: str | None = None  # a contractor the merge emptied and removed
+@dataclass(frozen=True, slots=True)
+class ContractorPage:
+    contractors: list[ContractorView]
+    next_keyset: ContractorKeyset | None
 
 
-def show(engine: Engine, ref: str) -> ContractorView:
-    """The contractor ``ref`` names (or the contractor of the mention it names)."""
+def _primary_first(row: RowMapping, licenses: list[RowMapping]) -> list[RowMapping]:
+    named = (row["license_key"], row["license_state"])
+    return sorted(licenses, key=lambda lic: (lic["license_key"], lic["license_state"]) != named)
+
+
+def _views(conn: Connection, rows: Sequence[RowMapping]) -> list[ContractorView]:
+    licenses = store.licenses_of(conn, [row["id"] for row in rows])
+    return [ContractorView(row, _primary_first(row, licenses.get(row["id"], []))) for row in rows]
+
+
+def search(
+    engine: Engine, query: ContractorQuery, *, after: ContractorKeyset | None
+) -> ContractorPage:
     with engine.connect() as conn:
-        contractor = _contractor(conn, ref)
-        mentions = pins.mentions_of(conn, contractor.id)
-        found = pins.pins_of(conn, [m.mention_key for m in mentions], contractor.id)
-        return ContractorView(contractor, mentions, found)
+        rows, next_keyset = store.search_contractors(conn, query, after=after)
+        return ContractorPage(_views(conn, rows), next_keyset)
 
 
-def merge(engine: Engine, ref: str, target_id: str, *, now: datetime, note: str | None) -> Moved:
-    """Send the mention ``ref`` names, or every mention of the contractor it names, to
-    ``target_id``, and pin each there."""
-    with engine.begin() as conn:
-        target = _contractor(conn, target_id, mentions=False)
-        if ref.startswith(ID_PREFIX):
-            source = _contractor(conn, ref, mentions=False)
-            if source.id == target.id:
-                raise ContractorRefError(f"{ref} is the contractor to merge into; name another.")
-            moving = pins.mentions_of(conn, source.id)
-        else:
-            moving = [_mention(conn, ref)]
-            if moving[0].contractor_id == target.id:
-                raise ContractorRefError(
-                    f"mention {ref} already belongs to {target.id}; nothing to merge."
-                )
-        permits = 0
-        for mention in moving:
-            permits += pins.move_mention(conn, mention, target.id, now=now)
-            pins.add_pin(conn, "merge", mention.mention_key, target.id, note=note, now=now)
-        emptied = {m.contractor_id for m in moving}
-        dropped = [cid for cid in sorted(emptied) if pins.drop_if_empty(conn, cid)]
-        return Moved(len(moving), permits, target.id, dropped[0] if dropped else None)
+def by_ids(engine: Engine, ids: Sequence[str]) -> tuple[list[ContractorView], list[str]]:
+    """(the contractors, in the order first asked, each once; the ids asked that none has)."""
+    asked = list(dict.fromkeys(ids))
+    with engine.connect() as conn:
+        found = store.get_contractors(conn, asked)
+        views = _views(conn, [found[i] for i in asked if i in found])
+    return views, [i for i in asked if i not in found]
 
 
-def split(
-    engine: Engine, ref: str, contractor_id: str, *, now: datetime, note: str | None
-) -> Moved:
-    """Take the mention ``ref`` names out of ``contractor_id`` into a contractor of its own,
-    and pin it away from ``contractor_id``."""
-    with engine.begin() as conn:
-        contractor = _contractor(conn, contractor_id, mentions=False)
-        mention = _mention(conn, ref)
-        if mention.contractor_id != contractor.id:
-            raise ContractorRefError(
-                f"mention {ref} belongs to {mention.contractor_id}, not {contractor.id}; "
-                f"'permitdb contractors show {contractor.id}' lists its mentions."
-            )
-        if len(pins.mentions_of(conn, contractor.id)) == 1:
-            raise ContractorRefError(
-                f"mention {ref} is the only mention of {contractor.id}: it is on its own already."
-            )
-        own = contractor_id_for(mention.mention_key, salt="split")
-        pins.found_contractor_for(conn, mention, own, now)
-        permits = pins.move_mention(conn, mention, own, now=now)
-        pins.add_pin(conn, "split", mention.mention_key, contractor.id, note=note, now=now)
-        return Moved(1, permits, own)
+def by_id(engine: Engine, contractor_id: str) -> ContractorView | None:
+    views, _ = by_ids(engine, [contractor_id])
+    return views[0] if views else None
 
 
-def _contractor(conn: Connection, ref: str, *, mentions: bool = True) -> Any:
-    if ref.startswith(ID_PREFIX):
-        found = pins.find_contractor(conn, ref)
-        if found is None:
-            raise ContractorRefError(
-                f"no contractor {ref}; a permit's contractor_id or the contractors API gives ids."
-            )
-        return found
-    if not mentions:
-        raise ContractorRefError(
-            f"{ref!r} is not a contractor id: contractor ids start {ID_PREFIX}."
+@dataclass(frozen=True, slots=True)
+class LicenseMatch:
+    license: RowMapping  # the licence row (the latest to expire, when a board keeps several)
+    contractor: RowMapping | None  # the contractor it resolved to
+    permits_last_90d: int
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseAmbiguous:
+    states: tuple[str, ...]  # the states whose boards issued a licence with this number
+
+
+def by_license(
+    engine: Engine, number: str, *, state: str | None, today: date
+) -> LicenseMatch | LicenseAmbiguous | None:
+    """The licence with this number (in ``state``), its contractor and recent permits."""
+    key = license_key(number)
+    if not key:
+        return None
+    with engine.connect() as conn:
+        rows = store.licenses_by_key(conn, key, state)
+        if not rows:
+            return None
+        states = tuple(dict.fromkeys(row["license_state"] or "" for row in rows))
+        if len(states) > 1:
+            return LicenseAmbiguous(states)
+        license = rows[0]
+        contractor_id = license["contractor_id"]
+        if contractor_id is None:
+            return LicenseMatch(license, None, 0)
+        contractor = store.get_contractors(conn, [contractor_id]).get(contractor_id)
+        since = today - timedelta(days=RECENT_DAYS)
+        return LicenseMatch(license, contractor, store.permits_since(conn, contractor_id, since))
+
+
+def permit_licenses(conn: Connection, records: Sequence[PermitRecord]) -> Licenses:
+    """contractor_id -> its primary licence, for the permits whose contractor has one."""
+    ids = [r.contractor_id for r in records if r.contractor_id]
+    return store.primary_licenses(conn, ids) if ids else {}
+
+
+@dataclass(frozen=True, slots=True)
+class ContractorPermits:
+    records: list[PermitRecord]
+    next_keyset: PermitKeyset | None
+    licenses: Licenses
+
+
+def permits(
+    engine: Engine, query: PermitQuery, *, after: PermitKeyset | None
+) -> ContractorPermits | None:
+    """One page of the permits of ``query.contractor_id``; None when no contractor has it."""
+    assert query.contractor_id is not None, "a contractor's permits need its id"
+    with engine.connect() as conn:
+        if not store.get_contractors(conn, [query.contractor_id]):
+            return None
+        records, next_keyset = search_permits(conn, query, after=after)
+        return ContractorPermits(records, next_keyset, permit_licenses(conn, records))
+
+
+@dataclass(frozen=True, slots=True)
+class ContractorMetrics:
+    lifetime: RowMapping
+    monthly: list[RowMapping]
+    monthly_by_tag: list[RowMapping]
+    by_tag: list[RowMapping]
+
+
+def metrics(engine: Engine, contractor_id: str, window: MetricsWindow) -> ContractorMetrics | None:
+    """Lifetime totals, and per month, per month and tag, and per tag within ``window``."""
+    with engine.connect() as conn:
+        if not store.get_contractors(conn, [contractor_id]):
+            return None
+        return ContractorMetrics(
+            lifetime=store.lifetime_totals(conn, contractor_id),
+            monthly=store.monthly_totals(conn, contractor_id, window, by_tag=False),
+            monthly_by_tag=store.monthly_totals(conn, contractor_id, window, by_tag=True),
+            by_tag=store.tag_totals(conn, contractor_id, window),
         )
-    found = pins.find_contractor(conn, _mention(conn, ref).contractor_id)
-    assert found is not None  # a mention's contractor exists (foreign key)
-    return found
-
-
-def _mention(conn: Connection, ref: str) -> Any:
-    prefix = ref.lower()
-    if len(prefix) < MIN_PREFIX or not all(ch in "0123456789abcdef" for ch in prefix):
-        raise ContractorRefError(
-            f"{ref!r} is neither a contractor id ({ID_PREFIX}...) nor a mention key (at least "
-            f"{MIN_PREFIX} hex characters, as 'permitdb contractors show <id>' lists them)."
-        )
-    found = pins.mentions_by_prefix(conn, prefix)
-    if not found:
-        raise ContractorRefError(
-            f"no mention key starts {ref}; 'permitdb contractors show <id>' lists a contractor's."
-        )
-    if len(found) > 1:
-        raise ContractorRefError(f"more than one mention key starts {ref}; give more characters.")
-    return found[0]

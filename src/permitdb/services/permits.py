@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 
 from permitdb.canonical import PermitRecord
 from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
+from permitdb.services.contractors import Licenses, permit_licenses
 from permitdb.store.permit_changes import (
     ChangeKeyset,
     PermitChange,
@@ -53,6 +54,14 @@ class PermitPage:
     records: list[PermitRecord]
     next_keyset: PermitKeyset | None
     total: tuple[int, bool] | None  # (value, is_exact) when asked for
+    licenses: Licenses  # contractor id -> primary licence, for the page's permits
+
+
+@dataclass(frozen=True, slots=True)
+class PermitBatch:
+    records: list[PermitRecord]  # in the order first asked, each once
+    not_found: list[str]  # the ids asked that none has
+    licenses: Licenses
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,7 @@ class NumberMatch:
     jurisdiction: Jurisdiction
     last_synced_at: datetime | None  # latest succeeded sync of the record's dataset
     age_seconds: int  # since the record was last fetched from its source
+    licenses: Licenses  # its contractor's primary licence, when one resolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,21 +96,22 @@ def search(
     with engine.connect() as conn:
         records, next_keyset = search_permits(conn, query, after=after)
         total = count_permits(conn, query) if include_count else None
-    return PermitPage(records, next_keyset, total)
+        return PermitPage(records, next_keyset, total, permit_licenses(conn, records))
 
 
-def by_id(engine: Engine, permit_id: str) -> PermitRecord | None:
+def by_id(engine: Engine, permit_id: str) -> tuple[PermitRecord, Licenses] | None:
     with engine.connect() as conn:
-        return get_permit(conn, permit_id)
+        record = get_permit(conn, permit_id)
+        return None if record is None else (record, permit_licenses(conn, [record]))
 
 
-def by_ids(engine: Engine, permit_ids: Sequence[str]) -> tuple[list[PermitRecord], list[str]]:
-    """(the permits, in the order first asked, each once; the ids asked that none has)."""
+def by_ids(engine: Engine, permit_ids: Sequence[str]) -> PermitBatch:
     asked = list(dict.fromkeys(permit_ids))
     with engine.connect() as conn:
         records = get_permits(conn, asked)
+        licenses = permit_licenses(conn, records)
     found = {record.id for record in records}
-    return records, [permit_id for permit_id in asked if permit_id not in found]
+    return PermitBatch(records, [i for i in asked if i not in found], licenses)
 
 
 def _formats_used_by(conn: Connection, number: str) -> tuple[Jurisdiction, ...]:
@@ -138,6 +149,7 @@ def _look_up(
         jurisdiction=holding[0],
         last_synced_at=last_successful_sync(conn, record.dataset),
         age_seconds=_age_seconds(record, now),
+        licenses=permit_licenses(conn, [record]),
     )
 
 

@@ -317,6 +317,7 @@ def contractor_row(contractor_id: str, mention: Mention, now: datetime) -> dict[
 
 
 _IDENTITY: Final = ("name", "name_key", "phone", "address", "city", "state", "zip", "county_fips")
+_PLACE: Final = ("address", "city", "zip", "county_fips")
 
 
 def _licence_identity(
@@ -354,6 +355,17 @@ def _adopt_licences(conn: Connection, identities: list[dict[str, Any]], now: dat
         ),
         list({row["cid"]: row for row in identities if row["v_license_key"]}.values()),
     )
+    # a contractor first seen on a licence (or on a permit with no address) has no place yet:
+    # it takes its licence's, so the listing's city, ZIP and county filters find it
+    placed = list({row["cid"]: row for row in identities if row["v_city"]}.values())
+    if placed:
+        place = {name: sa.func.coalesce(c[name], sa.bindparam(f"v_{name}")) for name in _PLACE}
+        conn.execute(
+            sa.update(contractors_table)
+            .where(c.id == sa.bindparam("cid"), c.city.is_(None))
+            .values(**place),
+            placed,
+        )
 
 
 def _stored_permits(

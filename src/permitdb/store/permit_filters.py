@@ -93,6 +93,7 @@ class PermitQuery:
     permit_number: str | None = None
     parcel_id: str | None = None
     address_key: str | None = None
+    contractor_id: str | None = None  # the resolved contractor (store.contractor_queries)
     updated_since: datetime | None = None
     sort: PermitSort = DEFAULT_SORT
     limit: int = 100
@@ -122,6 +123,7 @@ def permit_filters(
         (c.permit_number, query.permit_number),
         (c.parcel_id, query.parcel_id),
         (c.address_key, query.address_key),
+        (c.contractor_id, query.contractor_id),
     ):
         if value:
             where.append(column == value)

@@ -81,24 +81,37 @@ def scan_order(sort: PermitSort) -> tuple[sa.UnaryExpression[Any], sa.UnaryExpre
 
 
 def ranges_after(sort: PermitSort, after: PermitKeyset | None) -> list[sa.ColumnElement[bool]]:
-    """What follows ``after`` in order ``sort``, as ranges each read straight off the index.
+    """What follows ``after`` in order ``sort``, as ranges each read straight off the index."""
+    order = SORTS[sort]
+    position = None if after is None else (after.value, after.id)
+    return keyset_ranges(order.column, permits.c.id, descending=order.descending, after=position)
+
+
+def keyset_ranges(
+    column: sa.ColumnElement[Any],
+    row_id: sa.ColumnElement[Any],
+    *,
+    descending: bool,
+    after: tuple[Any, Any] | None,
+) -> list[sa.ColumnElement[bool]]:
+    """What follows ``after`` (a row's (value, id)) in ``column`` order, NULLs last, ties by
+    ``row_id`` in the same direction: ranges each read straight off a ``(column, id)`` index.
 
     One OR over "further value, same value and further id, or no value" would be the same set,
     but neither engine reads an OR as one index range, so deep pages would rescan from the top.
     """
-    order = SORTS[sort]
-    column, permit_id = order.column, permits.c.id
-    beyond = operator.lt if order.descending else operator.gt
-    at_or_beyond = operator.le if order.descending else operator.ge
+    beyond = operator.lt if descending else operator.gt
+    at_or_beyond = operator.le if descending else operator.ge
     if after is None:
         # descending reads NULLs last already; ascending would read them first
-        return [sa.true()] if order.descending else [column.is_not(None), column.is_(None)]
-    if after.value is None:
-        return [sa.and_(column.is_(None), beyond(permit_id, after.id))]
+        return [sa.true()] if descending else [column.is_not(None), column.is_(None)]
+    value, last_id = after
+    if value is None:
+        return [sa.and_(column.is_(None), beyond(row_id, last_id))]
     return [
         sa.and_(
-            at_or_beyond(column, after.value),
-            sa.or_(beyond(column, after.value), beyond(permit_id, after.id)),
+            at_or_beyond(column, value),
+            sa.or_(beyond(column, value), beyond(row_id, last_id)),
         ),
         column.is_(None),
     ]

@@ -462,8 +462,15 @@ contractors = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_contractors_state_name_key", "state", "name_key"),
     Index("ix_contractors_license_key_license_state", "license_key", "license_state"),
-    Index("ix_contractors_last_permit_date_id", "last_permit_date", "id"),
 )
+# The contractor listing's order (store.contractor_queries), unfiltered and under the filters
+# it most often starts from.
+CONTRACTOR_ORDER = (contractors.c.last_permit_date.desc().nulls_last(), contractors.c.id.desc())
+Index("ix_contractors_last_permit_date_id", *CONTRACTOR_ORDER)
+for _column in ("state", "zip", "county_fips"):
+    Index(
+        f"ix_contractors_{_column}_last_permit_date_id", contractors.c[_column], *CONTRACTOR_ORDER
+    )
 
 # One row per distinct mention of a contractor (a licence row, or a permit's contractor name,
 # licence, phone and address): how it was resolved, and to what.

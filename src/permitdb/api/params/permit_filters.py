@@ -49,6 +49,15 @@ PermitId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 WITH_IDS = frozenset({"id", "include_raw", "fields"})
 
 
+def refuse_empty_values(cls: type, value: object) -> object:
+    """A field validator: an empty value is almost always a template that was not filled in;
+    answering it with every record (or none) would hide the mistake."""
+    values = value if isinstance(value, list) else [value]
+    if any(v == "" for v in values):
+        raise ValueError("is empty: give a value or leave the parameter out")
+    return value
+
+
 def _many(description: str, example: object) -> Any:
     return Field(
         default_factory=list, max_length=MAX_VALUES, description=description, examples=[[example]]
@@ -249,15 +258,7 @@ class PermitFilters(Schema):
         "id,permit_number,dates.issued",
     )
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_empty_values(cls, value: object) -> object:
-        # an empty value is almost always a template that was not filled in; answering it
-        # with every permit (or none) would hide the mistake
-        values = value if isinstance(value, list) else [value]
-        if any(v == "" for v in values):
-            raise ValueError("is empty: give a value or leave the parameter out")
-        return value
+    _no_empty_values = field_validator("*", mode="before")(refuse_empty_values)
 
 
 class PolygonSearch(PermitFilters):

@@ -55,7 +55,7 @@ def invalid(
     )
 
 
-def _parsed(name: str, location: Location, parse: Callable[..., R], *args: Any) -> R:
+def parsed(name: str, location: Location, parse: Callable[..., R], *args: Any) -> R:
     try:
         return parse(*args)
     except ValueError as exc:
@@ -69,7 +69,7 @@ def _ordered(filters: PermitFilters, low_name: str, high_name: str, location: Lo
         raise invalid(low_name, message, "range_order", location)
 
 
-def _tag_list(values: list[str]) -> tuple[list[Tag], list[Tag]]:
+def tag_list(values: list[str]) -> tuple[list[Tag], list[Tag]]:
     """``tags=solar,battery&tags=-roofing`` → (["solar", "battery"], ["roofing"])."""
     include: list[Tag] = []
     exclude: list[Tag] = []
@@ -177,8 +177,8 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
             raise invalid("q", str(exc), "full_text_syntax", location) from exc
     for low_name, high_name in RANGES:
         _ordered(filters, low_name, high_name, location)
-    include_tags, exclude_tags = _parsed("tags", location, _tag_list, filters.tags)
-    any_tags, excluded_any = _parsed("tags_any", location, _tag_list, filters.tags_any)
+    include_tags, exclude_tags = parsed("tags", location, tag_list, filters.tags)
+    any_tags, excluded_any = parsed("tags_any", location, tag_list, filters.tags_any)
     if excluded_any:
         raise invalid("tags_any", "'-tag' excludes only in tags; put it there", "enum", location)
     updated_since = filters.updated_since
@@ -195,12 +195,12 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
         **{name: getattr(filters, name) for name in SAME_NAMES},
         state=filters.state.upper() if filters.state else None,
         city=tuple(dict.fromkeys(filters.city)),
-        county_fips=_parsed("county", location, county_codes, filters.county, filters.state),
+        county_fips=parsed("county", location, county_codes, filters.county, filters.state),
         zip=tuple(dict.fromkeys(z[:5] for z in filters.zip)),
         jurisdiction=tuple(dict.fromkeys(filters.jurisdiction)),
-        bbox=_parsed("bbox", location, parse_bbox, filters.bbox),
-        near=_parsed("near", location, parse_near, filters.near, filters.radius_m),
-        polygon=_parsed("polygon", location, polygon_rings, polygon),
+        bbox=parsed("bbox", location, parse_bbox, filters.bbox),
+        near=parsed("near", location, parse_near, filters.near, filters.radius_m),
+        polygon=parsed("polygon", location, polygon_rings, polygon),
         record_class=_record_classes(filters.record_class),
         status=tuple(dict.fromkeys(filters.status)),
         status_phase=tuple(dict.fromkeys(filters.status_phase)),

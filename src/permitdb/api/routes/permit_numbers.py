@@ -143,7 +143,9 @@ def read_permit_by_number(
     """The permit with this number (trimmed, any case); see the status route for detection."""
     match = _found(state, ask, "")
     people = PEOPLE_SCOPE in key.scopes
-    return OrjsonResponse(permit_json(match.record, include_raw=True, people=people))
+    return OrjsonResponse(
+        permit_json(match.record, include_raw=True, people=people, licenses=match.licenses)
+    )
 
 
 @router.post(

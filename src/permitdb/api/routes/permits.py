@@ -42,6 +42,7 @@ from permitdb.canonical import PermitRecord
 from permitdb.services import exports as export_service
 from permitdb.services import permits as permit_service
 from permitdb.services import places
+from permitdb.services.contractors import Licenses
 from permitdb.store.api_keys import ApiKeyRow
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
@@ -108,9 +109,14 @@ def _people(key: ApiKeyRow, search: PermitSearch) -> bool:
     return allowed
 
 
-def _permits(records: list[PermitRecord], search: PermitSearch, people: bool) -> list[Any]:
+def _permits(
+    records: list[PermitRecord], search: PermitSearch, people: bool, licenses: Licenses
+) -> list[Any]:
     return [
-        project(permit_json(r, include_raw=search.include_raw, people=people), search.fields)
+        project(
+            permit_json(r, include_raw=search.include_raw, people=people, licenses=licenses),
+            search.fields,
+        )
         for r in records
     ]
 
@@ -144,13 +150,13 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
     if search.format != "json":
         return _export(state, search, people)
     if search.ids:
-        records, not_found = permit_service.by_ids(state.engine, search.ids)
+        batch = permit_service.by_ids(state.engine, search.ids)
         return OrjsonResponse(
             {
-                "data": _permits(records, search, people),
-                "returned": len(records),
+                "data": _permits(batch.records, search, people, batch.licenses),
+                "returned": len(batch.records),
                 "next_cursor": None,
-                "not_found": not_found,
+                "not_found": batch.not_found,
             }
         )
     secret = state.settings.signing_secrets()
@@ -160,7 +166,7 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
     )
     next_keyset = page.next_keyset
     body: dict[str, object] = {
-        "data": _permits(page.records, search, people),
+        "data": _permits(page.records, search, people, page.licenses),
         "returned": len(page.records),
         "next_cursor": encode_cursor(next_keyset, search.query, secret) if next_keyset else None,
     }
@@ -218,10 +224,12 @@ def read_permit(
     state: State,
     permit_id: PermitId,
 ) -> OrjsonResponse:
-    record = permit_service.by_id(state.engine, permit_id)
-    if record is None:
+    found = permit_service.by_id(state.engine, permit_id)
+    if found is None:
         raise PermitNotFound()
-    return OrjsonResponse(permit_json(record, include_raw=True, people=PEOPLE_SCOPE in key.scopes))
+    record, licenses = found
+    people = PEOPLE_SCOPE in key.scopes
+    return OrjsonResponse(permit_json(record, include_raw=True, people=people, licenses=licenses))
 
 
 @router.get(

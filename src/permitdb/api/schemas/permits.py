@@ -7,14 +7,17 @@ would cost more than the query.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import RowMapping
 
 from permitdb.api.schemas.base import Schema
 from permitdb.canonical import PermitRecord
 from permitdb.vocabulary import (
+    LicenseStatus,
     LocationSource,
     PropertyClass,
     QualityFlag,
@@ -99,6 +102,16 @@ class Contractor(Sparse):
     address: str | None = Field(description="Contractor address")
 
 
+class PermitLicense(Sparse):
+    """The licence a permit's contractor resolved to (GET /v1/contractors/{id} has them all)."""
+
+    number: str | None = Field(description="Licence number as the board prints it")
+    state: str | None = Field(description="State whose board issued it")
+    status: LicenseStatus = Field(description="Normalized licence status (docs/vocabulary.md)")
+    expires: date | None = Field(description="Expiration date, where published")
+    classifications: list[str] = Field(description="Classification labels, in the board's order")
+
+
 class Owner(Sparse):
     name: str | None = Field(description="Property owner name, when published")
     phone: str | None = Field(description="Owner phone, when published")
@@ -145,6 +158,12 @@ class Permit(PermitIdentity, Sparse):
     location: Location | None = Field(description="Point, or null when unknown")
     parcel_id: str | None = Field(description="Parcel id (APN / PIN / BBL)")
     contractor: Contractor | None = Field(description="Contractor, or null when not published")
+    contractor_id: str | None = Field(
+        description="The contractor it resolved to (GET /v1/contractors/{id}), or null"
+    )
+    contractor_license: PermitLicense | None = Field(
+        description="That contractor's primary licence, or null when none resolved"
+    )
     owner: Owner | None = Field(
         description="Owner; null when not published or the key lacks the people:read scope"
     )
@@ -273,9 +292,28 @@ def dates_json(r: PermitRecord) -> dict[str, date | None]:
     }
 
 
-def permit_json(r: PermitRecord, *, include_raw: bool, people: bool) -> dict[str, Any]:
+def permit_license_json(lic: RowMapping) -> dict[str, Any]:
+    """A licence row as :class:`PermitLicense`."""
+    return {
+        "number": lic["license_number"],
+        "state": lic["license_state"],
+        "status": lic["status"],
+        "expires": lic["expires_date"],
+        "classifications": lic["classifications"],
+    }
+
+
+def permit_json(
+    r: PermitRecord,
+    *,
+    include_raw: bool,
+    people: bool,
+    licenses: Mapping[str, RowMapping] | None = None,
+) -> dict[str, Any]:
     """The API shape of one record (see :class:`Permit`); owner and applicant only with
-    ``people`` (the key's people:read scope), else null."""
+    ``people`` (the key's people:read scope), else null; ``licenses`` (contractor id ->
+    primary licence, ``services.contractors.permit_licenses``) fills contractor_license."""
+    license = licenses.get(r.contractor_id) if licenses and r.contractor_id else None
     body: dict[str, Any] = {
         "id": r.id,
         "jurisdiction": r.jurisdiction,
@@ -342,6 +380,8 @@ def permit_json(r: PermitRecord, *, include_raw: bool, people: bool) -> dict[str
                 "address": r.contractor_address,
             }
         ),
+        "contractor_id": r.contractor_id,
+        "contractor_license": permit_license_json(license) if license is not None else None,
         "owner": _or_none({"name": r.owner_name, "phone": r.owner_phone}) if people else None,
         "applicant": _or_none({"name": r.applicant_name}) if people else None,
         "quality_flags": r.quality_flags,
