@@ -27,8 +27,8 @@ import pytest
 from permitdb.catalog.load import load_catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
-from permitdb.normalize.parcels import is_record
-from permitdb.normalize.record import normalize_record
+from permitdb.ingest.kinds import kind_of
+from permitdb.normalize.new_construction import is_record
 from permitdb.testing.portal import default_recordings_dir
 from permitdb.testing.recordings import read_recording
 
@@ -49,7 +49,7 @@ def snapshot_lines(entry: CatalogEntry) -> list[bytes]:
             lines.append(orjson.dumps({"@row": row, "skipped": True}))
             continue
         try:
-            record = normalize_record(entry, raw, fetched_at=FETCHED_AT)
+            record = kind_of(entry).normalize(entry, raw, fetched_at=FETCHED_AT)
         except RecordRejected as exc:
             shown = {"@row": row, "rejected": exc.code, "message": str(exc)}
         else:

@@ -19,10 +19,12 @@ from sqlalchemy import Connection
 
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import CatalogError
+from permitdb.normalize.parcels import normalize_parcel
 from permitdb.normalize.record import normalize_record
+from permitdb.store.parcels import upsert_parcels
 from permitdb.store.permits import upsert_permits
 from permitdb.store.records import StoredRecord, UpsertCounts
-from permitdb.store.tables import permits
+from permitdb.store.tables import parcels, permits
 from permitdb.vocabulary import RecordKind
 
 R = TypeVar("R", bound=StoredRecord)
@@ -61,7 +63,11 @@ PERMITS: Kind[Any] = Kind(
     name="permits", table=permits, normalize=normalize_record, write=upsert_permits
 )
 
-KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS,)}
+PARCELS: Kind[Any] = Kind(
+    name="parcels", table=parcels, normalize=normalize_parcel, write=upsert_parcels
+)
+
+KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS, PARCELS)}
 
 
 def kind_of(entry: CatalogEntry) -> Kind[Any]:

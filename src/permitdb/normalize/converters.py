@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from permitdb.canonical import MAPPABLE_FIELDS, PermitRecord
+from permitdb.canonical import MAPPABLE_BY_KIND, LicenseRecord, ParcelRecord, PermitRecord
 from permitdb.catalog.model import Converter
 from permitdb.normalize.dates import parse_date, parse_datetime
 from permitdb.normalize.geo import parse_point
 from permitdb.normalize.money import parse_integer, parse_money, parse_number
+from permitdb.vocabulary import RecordKind
 
 Convert = Callable[[Any], Any]
 _NON_DIGIT = re.compile(r"\D")
@@ -113,11 +114,25 @@ def _upper(text: str | None) -> str | None:
 
 
 def _natural_converters() -> dict[str, Converter]:
-    hints = typing.get_type_hints(PermitRecord)
+    """Field -> converter, over every kind's record: a name means one type in all of them
+    (``stories`` is an int in a permit and in a parcel), so one table serves every kind. A
+    type no converter reads (a bool) has no entry."""
+    records: dict[RecordKind, type] = {
+        "permits": PermitRecord,
+        "contractor_licenses": LicenseRecord,
+        "parcels": ParcelRecord,
+    }
     natural: dict[str, Converter] = {"location": "point"}
-    for name in MAPPABLE_FIELDS - {"location"}:
-        members = [t for t in typing.get_args(hints[name]) if t is not type(None)] or [hints[name]]
-        natural[name] = next(conv for kind, conv in _NATURAL_BY_TYPE.items() if kind in members)
+    for kind, record in records.items():
+        hints = typing.get_type_hints(record)
+        for name in MAPPABLE_BY_KIND[kind] - {"location"}:
+            members = [t for t in typing.get_args(hints[name]) if t is not type(None)]
+            found = next(
+                (conv for t, conv in _NATURAL_BY_TYPE.items() if t in (members or [hints[name]])),
+                None,
+            )
+            if found is not None:
+                natural[name] = found
     return natural
 
 

@@ -53,6 +53,8 @@ class FieldMap:
             if rule.replacements is not None and isinstance(value, str | int | float):
                 text = str(value).strip()
                 value = rule.replacements.get(text, text)
+                if not value:  # a map to "" says the code means "no value" (e.g. "Missing")
+                    continue
             try:
                 converted = rule.convert(value)
             except (ValueError, TypeError, OverflowError) as exc:

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import orjson
 
-from permitdb.canonical import FIELD_NAMES, PermitRecord
+from permitdb.canonical import FIELD_NAMES, ParcelRecord, PermitRecord
 from permitdb.catalog.model import CatalogEntry, ValueMaps
 from permitdb.errors import RecordRejected
 from permitdb.normalize.addresses import standardize
@@ -46,10 +46,7 @@ def normalize_record(
     entry: CatalogEntry, raw: Mapping[str, Any], *, fetched_at: datetime
 ) -> PermitRecord:
     """Normalize ``raw`` (as the portal sent it) with ``entry``'s field map and the rules."""
-    problem = raw.get(UNREADABLE_KEY)
-    if isinstance(problem, dict):  # the source could not read it faithfully (sources/text.py)
-        raise RecordRejected(str(problem["code"]), str(problem["message"]))
-    record_id = source_record_id(entry, raw)
+    record_id = readable_record_id(entry, raw)
     record = PermitRecord(
         id=permit_id(entry.slug, record_id),
         jurisdiction=entry.jurisdiction.slug,
@@ -60,7 +57,7 @@ def normalize_record(
     )
     flags: list[QualityFlag] = []
     _record_class(record, entry)
-    flags += _address(record, entry)
+    flags += fill_address(record, entry)
     flags += _location(record, entry)
     _classify(record, entry)
     record.valuation, valuation_flags = screen_valuation(record.valuation)
@@ -88,6 +85,14 @@ def _nul_free(value: Any) -> Any:
     if isinstance(value, list):
         return [_nul_free(item) for item in value]
     return value
+
+
+def readable_record_id(entry: CatalogEntry, raw: Mapping[str, Any]) -> str:
+    """The record's source id, once it is known the source read the record faithfully."""
+    problem = raw.get(UNREADABLE_KEY)
+    if isinstance(problem, dict):  # the source could not read it faithfully (sources/text.py)
+        raise RecordRejected(str(problem["code"]), str(problem["message"]))
+    return source_record_id(entry, raw)
 
 
 def source_record_id(entry: CatalogEntry, raw: Mapping[str, Any]) -> str:
@@ -127,7 +132,8 @@ def _record_class(record: PermitRecord, entry: CatalogEntry) -> None:
             return
 
 
-def _address(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
+def fill_address(record: PermitRecord | ParcelRecord, entry: CatalogEntry) -> list[QualityFlag]:
+    """Standardize the record's raw address into its address fields (permits and parcels)."""
     standard = standardize(
         record.original_address1,
         record.original_address2,

@@ -1,34 +1,24 @@
-"""New-construction parcels: an assessor record of a recent building that no permit explains.
+"""Parcels (properties): the page write of an assessor roll, and the queries that serve them.
 
-The "recent" half is decided when the row is read (``normalize.parcels``). The "no permit
-behind it" half is a condition of every query that can return parcels, not something stored:
-the permit that explains a parcel may be ingested before or after it, from any dataset, so
-only a query-time test stays right whatever order syncs run in. A permit or certificate of
-occupancy is "behind" a parcel when it has the same parcel id in the same state (parcel ids
-are only unique within an assessor's area), or the same ``address_key`` (which already
-carries state and ZIP).
+A roll keeps no history: a changed row replaces the stored one (``store.records``). Permits
+find their parcel by ``parcel_key`` within a state, else by ``address_key`` (both indexed).
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Sequence
+from datetime import datetime
 
-import sqlalchemy as sa
+from sqlalchemy import Connection
 
-from permitdb.store.tables import permits
+from permitdb.canonical import ParcelRecord
+from permitdb.store.records import UpsertCounts, upsert_records
+from permitdb.store.tables import parcels
 
-PARCEL: Final = "new_construction_parcel"
 
-
-def no_permit_behind() -> sa.ColumnElement[bool]:
-    """True for every row except a parcel that some permit matches."""
-    other = permits.alias("permit_behind")
-    not_parcel = other.c.record_class != PARCEL
-    by_parcel = sa.exists().where(
-        not_parcel,
-        other.c.parcel_id == permits.c.parcel_id,
-        other.c.state == permits.c.state,
-    )
-    by_address = sa.exists().where(not_parcel, other.c.address_key == permits.c.address_key)
-    # two EXISTS rather than one with OR: each can use its own index or hash anti-join
-    return sa.or_(permits.c.record_class != PARCEL, sa.and_(~by_parcel, ~by_address))
+def upsert_parcels(
+    conn: Connection, records: Sequence[ParcelRecord], *, now: datetime, run_id: int | None
+) -> UpsertCounts:
+    """Write a page of parcels by (dataset, source_record_id); ``run_id`` is not kept."""
+    del run_id  # a parcel row keeps no per-run history
+    return upsert_records(conn, parcels, records, now=now)

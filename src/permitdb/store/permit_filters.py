@@ -18,7 +18,7 @@ from typing import Final
 import sqlalchemy as sa
 
 from permitdb.store import dialects, fulltext
-from permitdb.store.parcels import PARCEL, no_permit_behind
+from permitdb.store.new_construction import PARCEL, no_permit_behind
 from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.store.tables import permit_tags, permits
 
