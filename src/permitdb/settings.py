@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     http_backoff_max_s: float = Field(
         60.0, ge=0, description="Longest delay between two retries, in seconds."
     )
+    serve_owner_names: bool = Field(
+        False,
+        description="Serve parcel owner names (person-level data) in /v1/parcels and let "
+        "owner= filter on them. Off: owner_name is null and owner= is refused.",
+    )
     export_page_size: int = Field(
         1000,
         ge=1,

@@ -7,11 +7,16 @@ find their parcel by ``parcel_key`` within a state, else by ``address_key`` (bot
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Final
 
-from sqlalchemy import Connection
+import sqlalchemy as sa
+from sqlalchemy import Connection, RowMapping
 
-from permitdb.canonical import ParcelRecord
+from permitdb.canonical import PARCEL_FIELD_NAMES, ParcelRecord
+from permitdb.normalize.parcel_keys import parcel_key
 from permitdb.store.records import UpsertCounts, upsert_records
 from permitdb.store.tables import parcels
 
@@ -22,3 +27,98 @@ def upsert_parcels(
     """Write a page of parcels by (dataset, source_record_id); ``run_id`` is not kept."""
     del run_id  # a parcel row keeps no per-run history
     return upsert_records(conn, parcels, records, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelQuery:
+    """What ``GET /v1/parcels`` filters on; every range is inclusive and every filter ANDed."""
+
+    state: str | None = None
+    county_fips: tuple[str, ...] = ()
+    city: str | None = None  # the situs city, compared case-insensitively
+    jurisdiction: tuple[str, ...] = ()
+    use_code: str | None = None  # the raw land-use / class code, exact, case-insensitive
+    property_type: tuple[str, ...] = ()
+    parcel_id: str | None = None  # any spelling: compared by parcel key
+    owner: str | None = None  # case-insensitive substring of owner_name
+    year_built_from: int | None = None
+    year_built_to: int | None = None
+    sale_date_from: date | None = None
+    sale_date_to: date | None = None
+    min_assessed_value: Decimal | None = None
+    max_assessed_value: Decimal | None = None
+    min_market_value: Decimal | None = None
+    max_market_value: Decimal | None = None
+    min_building_area: int | None = None
+    max_building_area: int | None = None
+    min_lot_size: int | None = None
+    max_lot_size: int | None = None
+    min_stories: int | None = None
+    max_stories: int | None = None
+    min_units: int | None = None
+    max_units: int | None = None
+
+
+# (range low filter, range high filter, column)
+_RANGES: Final = (
+    ("year_built_from", "year_built_to", parcels.c.year_built),
+    ("sale_date_from", "sale_date_to", parcels.c.sale_date),
+    ("min_assessed_value", "max_assessed_value", parcels.c.assessed_value),
+    ("min_market_value", "max_market_value", parcels.c.market_value),
+    ("min_building_area", "max_building_area", parcels.c.building_area_sqft),
+    ("min_lot_size", "max_lot_size", parcels.c.lot_size_sqft),
+    ("min_stories", "max_stories", parcels.c.stories),
+    ("min_units", "max_units", parcels.c.units),
+)
+
+
+def parcel_filters(query: ParcelQuery) -> list[sa.ColumnElement[bool]]:
+    c = parcels.c
+    where: list[sa.ColumnElement[bool]] = []
+    for column, values in (
+        (c.county_fips, query.county_fips),
+        (c.jurisdiction, query.jurisdiction),
+        (c.property_type, query.property_type),
+    ):
+        if values:
+            where.append(column.in_(values))
+    if query.state:
+        where.append(c.state == query.state.upper())
+    if query.parcel_id:
+        where.append(c.parcel_key == (parcel_key(query.parcel_id) or ""))
+    for column, text in ((c.city, query.city), (c.land_use_raw, query.use_code)):
+        if text:
+            where.append(sa.func.lower(column) == text.strip().lower())
+    if query.owner:
+        where.append(c.owner_name.icontains(query.owner, autoescape=True))
+    for low_name, high_name, column in _RANGES:
+        low, high = getattr(query, low_name), getattr(query, high_name)
+        if low is not None:
+            where.append(column >= low)
+        if high is not None:
+            where.append(column <= high)
+    return where
+
+
+def search_parcels(
+    conn: Connection, query: ParcelQuery, *, limit: int, after_id: str | None
+) -> tuple[list[ParcelRecord], str | None]:
+    """One page ordered by id (keyset: after ``after_id``), and the id to continue after."""
+    where = parcel_filters(query)
+    if after_id is not None:
+        where.append(parcels.c.id > after_id)
+    statement = sa.select(parcels).where(*where).order_by(parcels.c.id).limit(limit + 1)
+    records = [_record(row) for row in conn.execute(statement).mappings()]
+    more = len(records) > limit
+    records = records[:limit]
+    return records, (records[-1].id if more else None)
+
+
+def get_parcel(conn: Connection, parcel_record_id: str) -> ParcelRecord | None:
+    row = conn.execute(sa.select(parcels).where(parcels.c.id == parcel_record_id)).mappings()
+    found = row.first()
+    return _record(found) if found is not None else None
+
+
+def _record(row: RowMapping) -> ParcelRecord:
+    return ParcelRecord(**{name: row[name] for name in PARCEL_FIELD_NAMES})

@@ -93,6 +93,9 @@ class PermitQuery:
     permit_number: str | None = None
     parcel_id: str | None = None
     address_key: str | None = None
+    # (state, parcel_key, address_key) of a parcel: its permits, by key within the state or
+    # by address (store.parcels); either key may be None
+    on_parcel: tuple[str | None, str | None, str | None] | None = None
     updated_since: datetime | None = None
     sort: PermitSort = DEFAULT_SORT
     limit: int = 100
@@ -134,6 +137,8 @@ def permit_filters(
     ):
         if text:
             where.append(sa.func.lower(column) == text.strip().lower())
+    if query.on_parcel is not None:
+        where.append(_on_parcel(*query.on_parcel))
     where.extend(_ranges(dialect, query))
     where.extend(_any_date(query))
     where.extend(_geography(query))
@@ -164,6 +169,20 @@ def permit_filters(
             )
         )
     return where
+
+
+def _on_parcel(
+    state: str | None, parcel_key: str | None, address_key: str | None
+) -> sa.ColumnElement[bool]:
+    """A parcel's permits: the same parcel key in the same state, or the same address key
+    (which carries state and ZIP); each side uses its own index."""
+    c = permits.c
+    sides = []
+    if state and parcel_key:
+        sides.append(sa.and_(c.state == state, c.parcel_key == parcel_key))
+    if address_key:
+        sides.append(c.address_key == address_key)
+    return sa.or_(*sides) if sides else sa.false()
 
 
 def parsed_text(query: PermitQuery) -> fulltext.FullTextQuery:
