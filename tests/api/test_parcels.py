@@ -3,7 +3,9 @@ DataJackpot's and Shovels' filters on both engines; owner names only when enable
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +152,38 @@ def test_parcels_need_the_parcels_scope(
     contractors_only = {"Authorization": f"Bearer {make_key(['contractors:read'])}"}
     check_error(client.get("/v1/parcels", headers=contractors_only), 403, "insufficient_scope")
     check_error(client.get("/v1/parcels"), 401, "missing_api_key")
+
+
+def mapped_requests() -> list[str]:
+    """The permitdb request of every row of docs/api.md's "Parcels and properties" table."""
+    text = (Path(__file__).parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text.split("### Parcels and properties", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "GET /v1/" in line]
+    return [re.findall(r"`GET (/v1/[^`]+)`", row)[0] for row in rows]
+
+
+def test_the_mapping_table_maps_every_documented_parcel_request() -> None:
+    assert len(mapped_requests()) >= 9
+
+
+@pytest.mark.usefixtures("rolls")
+@pytest.mark.parametrize("request_path", mapped_requests())
+def test_every_mapped_request_answers_on_the_bundled_rolls(
+    request_path: str, engine: Engine, settings: Settings, parcels_auth: dict[str, str]
+) -> None:
+    # owner= needs owner names served: the table says so, and the operator's setting does it
+    enabled = settings.model_copy(update={"serve_owner_names": "owner=" in request_path})
+    with TestClient(create_app(engine, enabled, catalog=load_catalog())) as client:
+        if "{id}" in request_path:
+            lots = client.get(
+                "/v1/parcels", params={"parcel_id": "2054800121"}, headers=parcels_auth
+            )
+            request_path = request_path.replace("{id}", lots.json()["data"][0]["id"])
+        response = client.get(request_path, headers=parcels_auth)
+    assert response.status_code == 200, (request_path, response.text)
+    body = response.json()
+    if request_path.endswith("/permits"):
+        # a page (test_one_parcel_and_the_permits_on_it checks which permits it holds)
+        assert body["returned"] == len(body["data"])
+    else:
+        assert body.get("data", [body]), request_path
