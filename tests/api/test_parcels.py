@@ -187,3 +187,60 @@ def test_every_mapped_request_answers_on_the_bundled_rolls(
         assert body["returned"] == len(body["data"])
     else:
         assert body.get("data", [body]), request_path
+
+
+@pytest.mark.usefixtures("rolls")
+def test_every_permit_answer_carries_its_property(
+    client: TestClient, make_key: MakeKey, store: Store
+) -> None:
+    auth = {"Authorization": f"Bearer {make_key(['permits:read'])}"}
+    by_bbl, by_address, elsewhere = store(
+        {"source_record_id": "by-bbl", "parcel_id": "2-05480-0121", "state": "NY"},
+        {"source_record_id": "by-address", "address_key": "865 VINCENT AVE|10465|NY"},
+        {"source_record_id": "elsewhere", "parcel_id": "2054800121", "state": "NJ"},
+    )
+    page = client.get("/v1/permits", params={"limit": 100}, headers=auth).json()["data"]
+    properties = {p["id"]: p["property"] for p in page}
+    on_bbl = properties[by_bbl.id]
+    assert (on_bbl["matched_by"], on_bbl["year_built"], on_bbl["units"]) == ("parcel_key", 1986, 3)
+    assert on_bbl["property_type"] == "multi_family"
+    assert on_bbl["owner_type"] == "individual"
+    lots = client.get(
+        "/v1/parcels",
+        params={"parcel_id": "2054800121"},
+        headers={"Authorization": f"Bearer {make_key(['parcels:read'])}"},
+    ).json()["data"]
+    assert on_bbl["parcel_record_id"] == lots[0]["id"]
+    assert properties[by_address.id]["matched_by"] == "address_key"
+    assert properties[by_address.id]["building_area_sqft"] == 1326
+    assert properties[elsewhere.id] is None  # the same digits in another state are another lot
+    one = client.get(f"/v1/permits/{by_bbl.id}", headers=auth).json()
+    assert one["property"] == on_bbl
+
+
+@pytest.mark.usefixtures("rolls")
+def test_permit_search_filters_on_the_property(
+    client: TestClient, make_key: MakeKey, store: Store
+) -> None:
+    auth = {"Authorization": f"Bearer {make_key(['permits:read'])}"}
+    walk_up, house, bare = store(
+        {"source_record_id": "walk-up", "parcel_id": "2054800121", "state": "NY"},
+        {"source_record_id": "house", "address_key": "865 VINCENT AVE|10465|NY"},
+        {"source_record_id": "no-parcel", "parcel_id": "999", "state": "NY"},
+    )
+
+    def found(**params: Any) -> list[str]:
+        response = client.get("/v1/permits", params=params, headers=auth)
+        assert response.status_code == 200, response.text
+        return sorted(p["id"] for p in response.json()["data"])
+
+    assert found() == sorted([walk_up.id, house.id, bare.id])
+    assert found(property_type="multi_family") == [walk_up.id]
+    assert found(property_type=["multi_family", "single_family"]) == sorted([walk_up.id, house.id])
+    assert found(property_min_year_built=1980) == [walk_up.id]
+    assert found(property_max_building_area=2000) == [house.id]  # 1,326 sq ft
+    assert found(property_min_unit_count=2, property_min_lot_size=3000) == [walk_up.id]
+    assert found(property_min_market_value=1) == []  # PLUTO publishes assessed values only
+    body = {"property_type": ["single_family"], "limit": 10}
+    posted = client.post("/v1/permits/search", json=body, headers=auth).json()["data"]
+    assert [p["id"] for p in posted] == [house.id]

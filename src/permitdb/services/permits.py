@@ -11,14 +11,15 @@ numbers (``store.permit_numbers``), so a newly loaded jurisdiction is recognised
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, RowMapping
 
 from permitdb.canonical import PermitRecord
 from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
+from permitdb.store.parcels import MatchedBy, properties_of
 from permitdb.store.permit_changes import (
     ChangeKeyset,
     PermitChange,
@@ -48,11 +49,16 @@ MissReason = Literal[
 ]
 
 
+Properties = dict[str, tuple[MatchedBy, RowMapping]]
+
+
 @dataclass(frozen=True, slots=True)
 class PermitPage:
     records: list[PermitRecord]
     next_keyset: PermitKeyset | None
     total: tuple[int, bool] | None  # (value, is_exact) when asked for
+    # permit id -> its property (store.parcels.properties_of), read with the page
+    properties: Properties = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,14 @@ def search(
     with engine.connect() as conn:
         records, next_keyset = search_permits(conn, query, after=after)
         total = count_permits(conn, query) if include_count else None
-    return PermitPage(records, next_keyset, total)
+        found = properties_of(conn, records)
+    return PermitPage(records, next_keyset, total, found)
+
+
+def properties(engine: Engine, records: Sequence[PermitRecord]) -> Properties:
+    """The property of each of ``records`` that has one, in one query."""
+    with engine.connect() as conn:
+        return properties_of(conn, records)
 
 
 def by_id(engine: Engine, permit_id: str) -> PermitRecord | None:

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
-from permitdb.canonical import PARCEL_FIELD_NAMES, ParcelRecord
+from permitdb.canonical import PARCEL_FIELD_NAMES, ParcelRecord, PermitRecord
 from permitdb.normalize.parcel_keys import parcel_key
-from permitdb.store.records import UpsertCounts, upsert_records
+from permitdb.store.records import UpsertCounts, chunks, upsert_records
 from permitdb.store.tables import parcels
 
 
@@ -122,3 +122,64 @@ def get_parcel(conn: Connection, parcel_record_id: str) -> ParcelRecord | None:
 
 def _record(row: RowMapping) -> ParcelRecord:
     return ParcelRecord(**{name: row[name] for name in PARCEL_FIELD_NAMES})
+
+
+# What a permit's ``property`` carries, read from the one parcel row it is joined to.
+PROPERTY_COLUMNS: Final = (
+    "id",
+    "state",
+    "parcel_key",
+    "address_key",
+    "roll_year",
+    "property_type",
+    "property_type_detail",
+    "owner_type",
+    "lot_size_sqft",
+    "building_area_sqft",
+    "stories",
+    "units",
+    "year_built",
+    "market_value",
+    "census_tract",
+    "congressional_district",
+)
+MatchedBy = Literal["parcel_key", "address_key"]
+
+
+def properties_of(
+    conn: Connection, permits: Sequence[PermitRecord]
+) -> dict[str, tuple[MatchedBy, RowMapping]]:
+    """permit id -> (how it matched, its parcel row), for a page of permits, in one query.
+
+    A permit's parcel has its parcel key in its state, else its address key; of several
+    (two rolls of one lot), the latest roll, then the lowest id, so the answer is stable.
+    """
+    # the store derives permits.parcel_key the same way (store.permits)
+    keys = {p.id: parcel_key(p.parcel_id) for p in permits}
+    pairs = {(p.state, keys[p.id]) for p in permits if p.state and keys[p.id]}
+    addresses = {p.address_key for p in permits if p.address_key}
+    if not pairs and not addresses:
+        return {}
+    c = parcels.c
+    sides = [sa.tuple_(c.state, c.parcel_key).in_(chunk) for chunk in chunks(sorted(pairs))]
+    sides += [c.address_key.in_(chunk) for chunk in chunks(sorted(addresses))]
+    statement = sa.select(*(c[name] for name in PROPERTY_COLUMNS)).where(sa.or_(*sides))
+    by_key: dict[tuple[str, str], RowMapping] = {}
+    by_address: dict[str, RowMapping] = {}
+    for row in sorted(conn.execute(statement).mappings(), key=_preference):
+        if row["parcel_key"]:
+            by_key.setdefault((row["state"], row["parcel_key"]), row)
+        if row["address_key"]:
+            by_address.setdefault(row["address_key"], row)
+    found: dict[str, tuple[MatchedBy, RowMapping]] = {}
+    for permit in permits:
+        on_key = by_key.get((permit.state or "", keys[permit.id] or ""))
+        if on_key is not None:
+            found[permit.id] = ("parcel_key", on_key)
+        elif permit.address_key and permit.address_key in by_address:
+            found[permit.id] = ("address_key", by_address[permit.address_key])
+    return found
+
+
+def _preference(row: RowMapping) -> tuple[int, str]:
+    return (-(row["roll_year"] or 0), row["id"])

@@ -143,7 +143,8 @@ def read_permit_by_number(
     """The permit with this number (trimmed, any case); see the status route for detection."""
     match = _found(state, ask, "")
     people = PEOPLE_SCOPE in key.scopes
-    return OrjsonResponse(permit_json(match.record, include_raw=True, people=people))
+    parcel = permit_service.properties(state.engine, [match.record]).get(match.record.id)
+    return OrjsonResponse(permit_json(match.record, include_raw=True, people=people, parcel=parcel))
 
 
 @router.post(

@@ -108,9 +108,19 @@ def _people(key: ApiKeyRow, search: PermitSearch) -> bool:
     return allowed
 
 
-def _permits(records: list[PermitRecord], search: PermitSearch, people: bool) -> list[Any]:
+def _permits(
+    records: list[PermitRecord],
+    search: PermitSearch,
+    people: bool,
+    properties: permit_service.Properties,
+) -> list[Any]:
     return [
-        project(permit_json(r, include_raw=search.include_raw, people=people), search.fields)
+        project(
+            permit_json(
+                r, include_raw=search.include_raw, people=people, parcel=properties.get(r.id)
+            ),
+            search.fields,
+        )
         for r in records
     ]
 
@@ -147,7 +157,9 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
         records, not_found = permit_service.by_ids(state.engine, search.ids)
         return OrjsonResponse(
             {
-                "data": _permits(records, search, people),
+                "data": _permits(
+                    records, search, people, permit_service.properties(state.engine, records)
+                ),
                 "returned": len(records),
                 "next_cursor": None,
                 "not_found": not_found,
@@ -160,7 +172,7 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
     )
     next_keyset = page.next_keyset
     body: dict[str, object] = {
-        "data": _permits(page.records, search, people),
+        "data": _permits(page.records, search, people, page.properties),
         "returned": len(page.records),
         "next_cursor": encode_cursor(next_keyset, search.query, secret) if next_keyset else None,
     }
@@ -221,7 +233,9 @@ def read_permit(
     record = permit_service.by_id(state.engine, permit_id)
     if record is None:
         raise PermitNotFound()
-    return OrjsonResponse(permit_json(record, include_raw=True, people=PEOPLE_SCOPE in key.scopes))
+    parcel = permit_service.properties(state.engine, [record]).get(record.id)
+    people = PEOPLE_SCOPE in key.scopes
+    return OrjsonResponse(permit_json(record, include_raw=True, people=people, parcel=parcel))
 
 
 @router.get(
