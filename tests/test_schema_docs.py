@@ -1,7 +1,7 @@
 """docs/schema.md documents every canonical field, and says truthfully who fills it.
 
 Each record kind has its own top-level section: the permit record first, then
-``# Contractor licences``; a field's row is checked against its own kind's record.
+``# Contractor licences`` and ``# Parcels``; a field's row is checked against its own kind's record.
 """
 
 import dataclasses
@@ -14,7 +14,9 @@ from permitdb.canonical import (
     DERIVED_FIELDS,
     LICENSE_MAPPABLE,
     MAPPABLE_FIELDS,
+    PARCEL_MAPPABLE,
     LicenseRecord,
+    ParcelRecord,
     PermitRecord,
 )
 
@@ -23,6 +25,7 @@ ROW = re.compile(r"^\| `(\w+)` \| [^|]+ \| (map|derived|store) \|", re.MULTILINE
 KINDS = {
     "The canonical permit record": (PermitRecord, MAPPABLE_FIELDS),
     "Contractor licences": (LicenseRecord, LICENSE_MAPPABLE),
+    "Parcels": (ParcelRecord, PARCEL_MAPPABLE),
 }
 
 
@@ -56,6 +59,8 @@ def test_permit_filled_by_matches_the_catalog_contract() -> None:
             assert name in DERIVED_FIELDS, name
 
 
-def test_licence_filled_by_matches_the_catalog_contract() -> None:
-    for name, filled_by in documented_rows("Contractor licences").items():
-        assert (filled_by == "map") == (name in LICENSE_MAPPABLE), name
+@pytest.mark.parametrize("section", ["Contractor licences", "Parcels"])
+def test_record_filled_by_matches_the_catalog_contract(section: str) -> None:
+    _, mappable = KINDS[section]
+    for name, filled_by in documented_rows(section).items():
+        assert (filled_by == "map") == (name in mappable), name

@@ -28,7 +28,7 @@ from permitdb.catalog.load import load_catalog
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
 from permitdb.ingest.kinds import kind_of
-from permitdb.normalize.parcels import is_record
+from permitdb.normalize.new_construction import is_record
 from permitdb.testing.portal import default_recordings_dir
 from permitdb.testing.recordings import read_recording
 

@@ -51,7 +51,7 @@ from permitdb.sources.http import HttpClient
 from permitdb.store.api_keys import insert_api_key, revoke_api_key
 from permitdb.store.engine import create_engine_for
 from permitdb.store.migrate import upgrade
-from permitdb.store.tables import contractors
+from permitdb.store.tables import contractors, parcels
 from permitdb.testing.portal import ReplayPortal
 
 DOCS: Final = Path(__file__).resolve().parents[2] / "docs"
@@ -218,14 +218,20 @@ def _keys(engine: Engine) -> dict[str, str]:
 
 
 def _ids(engine: Engine) -> dict[str, str]:
-    """The ids the page's requests name by placeholder: the contractor with the most permits."""
+    """The ids the page's requests name by placeholder: the contractor with the most permits,
+    and a parcel."""
     busiest = (
         sa.select(contractors.c.id)
         .order_by(contractors.c.permit_count.desc(), contractors.c.id)
         .limit(1)
     )
+    # a NYC tax lot: the bundled rolls and permits share no parcel, so its permits page is empty
+    tax_lot = sa.select(parcels.c.id).where(parcels.c.state == "NY").order_by(parcels.c.id).limit(1)
     with engine.connect() as conn:
-        return {"$CONTRACTOR_ID": conn.execute(busiest).scalar_one()}
+        return {
+            "$CONTRACTOR_ID": conn.execute(busiest).scalar_one(),
+            "$PARCEL_ID": conn.execute(tax_lot).scalar_one(),
+        }
 
 
 def _parameters(openapi: dict[str, Any]) -> frozenset[str]:

@@ -133,6 +133,14 @@ class LicenseNotFound(ApiError):
     )
 
 
+class ParcelNotFound(ApiError):
+    status_code = 404
+    code = "parcel_not_found"
+    default_message = (
+        "No parcel has this id. Ids come from the 'id' field of GET /v1/parcels results."
+    )
+
+
 class AmbiguousPermitNumber(ApiError):
     status_code = 300
     code = "ambiguous_permit_number"
@@ -267,6 +275,7 @@ ERROR_CLASSES: tuple[type[ApiError], ...] = (
     PermitNotFound,
     ContractorNotFound,
     LicenseNotFound,
+    ParcelNotFound,
     AmbiguousPermitNumber,
     JurisdictionNotSupported,
     JurisdictionNotFound,

@@ -258,7 +258,7 @@ class ValueMaps(Model):
     ``permit_type_desc``, ``permit_subtype``, ``work_class``; ``record_class`` <-
     ``permit_type``, ``permit_type_desc``. Contractor licences: ``license_status`` <-
     ``status_raw``; ``license_classification`` <- each code of ``classifications_raw``, to its
-    label. Parcels: ``property_type`` <- ``land_use_raw``.
+    label. Parcels: ``property_type`` <- ``land_use_raw``, else its longest mapped leading part.
     """
 
     status: dict[str, Status] = Field(default_factory=dict)
@@ -292,12 +292,22 @@ class Parcels(Model):
 
     A row whose year built is before the threshold is not a record of the dataset at all (as if
     a portal filter had left it out), so it is skipped, not quarantined. Give exactly one of
-    ``recent_years`` (relative to the fetch) or ``since_year`` (a fixed year).
+    ``recent_years`` (relative to the row's roll year when ``roll_year`` names it, else to the
+    fetch) or ``since_year`` (a fixed year).
     """
 
     year_built: str = Field(min_length=1, description="Source field holding the year built")
+    roll_year: str | None = Field(
+        None,
+        min_length=1,
+        description="Source field holding the roll's (tax or assessment) year; recent_years "
+        "counts back from it, so an old roll's recent buildings are recent for that roll",
+    )
     recent_years: int | None = Field(
-        None, ge=0, le=100, description="Keep rows built in the fetch year or this many before"
+        None,
+        ge=0,
+        le=100,
+        description="Keep rows built in the roll year (else the fetch year) or this many before",
     )
     since_year: int | None = Field(
         None, ge=1600, le=2200, description="Keep rows built in this year or later"
@@ -307,6 +317,8 @@ class Parcels(Model):
     def _one_threshold(self) -> Parcels:
         if (self.recent_years is None) == (self.since_year is None):
             raise ValueError("give exactly one of recent_years or since_year")
+        if self.roll_year is not None and self.recent_years is None:
+            raise ValueError("roll_year is what recent_years counts from: give recent_years")
         return self
 
 

@@ -21,14 +21,16 @@ from permitdb.canonical import LicenseRecord
 from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import CatalogError
 from permitdb.normalize.licenses import normalize_license
+from permitdb.normalize.parcels import normalize_parcel
 from permitdb.normalize.record import normalize_record
 from permitdb.store.contractors import (
     resolve_license_contractors,
     resolve_permit_contractors,
     upsert_permits_with_contractors,
 )
+from permitdb.store.parcels import upsert_parcels
 from permitdb.store.records import StoredRecord, UpsertCounts, upsert_records
-from permitdb.store.tables import contractor_licenses, permits
+from permitdb.store.tables import contractor_licenses, parcels, permits
 from permitdb.vocabulary import RecordKind
 
 R = TypeVar("R", bound=StoredRecord)
@@ -86,7 +88,11 @@ LICENSES: Kind[LicenseRecord] = Kind(
     after_write=(resolve_license_contractors,),
 )
 
-KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS, LICENSES)}
+PARCELS: Kind[Any] = Kind(
+    name="parcels", table=parcels, normalize=normalize_parcel, write=upsert_parcels
+)
+
+KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS, LICENSES, PARCELS)}
 
 
 def kind_of(entry: CatalogEntry) -> Kind[Any]:

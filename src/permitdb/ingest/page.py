@@ -12,7 +12,7 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.errors import RecordRejected
 from permitdb.ingest import cursor as cursors
 from permitdb.ingest.kinds import kind_of
-from permitdb.normalize.parcels import is_record
+from permitdb.normalize.new_construction import is_record
 from permitdb.normalize.record import source_record_id, storable
 from permitdb.sources.base import RawRecord
 from permitdb.store.ingest_state import Rejected
@@ -29,7 +29,7 @@ class NormalizedPage:
     records: list[Any] = field(default_factory=list)  # the entry's kind of canonical record
     rejects: list[Rejected] = field(default_factory=list)
     fetched: int = 0
-    skipped: int = 0  # rows the dataset's definition leaves out (normalize/parcels.py)
+    skipped: int = 0  # rows the dataset's definition leaves out (normalize/new_construction.py)
     duplicates: int = 0  # earlier copies of a key this page repeats (the last copy is kept)
     max_cursor: str | None = None
 

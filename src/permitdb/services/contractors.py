@@ -7,7 +7,7 @@ primary licence is the one resolution named on the contractor row, else the late
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, RowMapping
 
 from permitdb.canonical import PermitRecord
 from permitdb.normalize.contractors import license_key
+from permitdb.services.permits import Joined, joined
 from permitdb.store import contractor_queries as store
 from permitdb.store.contractor_queries import ContractorKeyset, ContractorQuery, MetricsWindow
 from permitdb.store.permits import PermitQuery, search_permits
@@ -23,7 +24,6 @@ from permitdb.store.sorts import PermitKeyset
 
 # PermitFlow's verification counts a licence holder's permits of the last 90 days.
 RECENT_DAYS: Final = 90
-Licenses = Mapping[str, RowMapping]  # contractor id -> its primary licence
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +105,11 @@ def by_license(
         return LicenseMatch(license, contractor, store.permits_since(conn, contractor_id, since))
 
 
-def permit_licenses(conn: Connection, records: Sequence[PermitRecord]) -> Licenses:
-    """contractor_id -> its primary licence, for the permits whose contractor has one."""
-    ids = [r.contractor_id for r in records if r.contractor_id]
-    return store.primary_licenses(conn, ids) if ids else {}
-
-
 @dataclass(frozen=True, slots=True)
 class ContractorPermits:
     records: list[PermitRecord]
     next_keyset: PermitKeyset | None
-    licenses: Licenses
+    joined: Joined
 
 
 def permits(
@@ -127,7 +121,7 @@ def permits(
         if not store.get_contractors(conn, [query.contractor_id]):
             return None
         records, next_keyset = search_permits(conn, query, after=after)
-        return ContractorPermits(records, next_keyset, permit_licenses(conn, records))
+        return ContractorPermits(records, next_keyset, joined(conn, records))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,17 @@ numbers (``store.permit_numbers``), so a newly loaded jurisdiction is recognised
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, RowMapping
 
 from permitdb.canonical import PermitRecord
 from permitdb.normalize.permit_numbers import permit_number_key, permit_number_shape
-from permitdb.services.contractors import Licenses, permit_licenses
+from permitdb.store.contractor_queries import primary_licenses
+from permitdb.store.parcels import MatchedBy, properties_of
 from permitdb.store.permit_changes import (
     ChangeKeyset,
     PermitChange,
@@ -49,19 +50,38 @@ MissReason = Literal[
 ]
 
 
+Licenses = Mapping[str, RowMapping]  # contractor id -> its primary licence
+Properties = dict[str, tuple[MatchedBy, RowMapping]]
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """What a page of permits is served with, read once for the whole page."""
+
+    licenses: Licenses  # contractor id -> primary licence
+    properties: Properties  # permit id -> its property (store.parcels.properties_of)
+
+
+def joined(conn: Connection, records: Sequence[PermitRecord]) -> Joined:
+    """The licences and properties of ``records``: one query each, whatever the page size."""
+    contractor_ids = [r.contractor_id for r in records if r.contractor_id]
+    licenses = primary_licenses(conn, contractor_ids) if contractor_ids else {}
+    return Joined(licenses, properties_of(conn, records))
+
+
 @dataclass(frozen=True, slots=True)
 class PermitPage:
     records: list[PermitRecord]
     next_keyset: PermitKeyset | None
     total: tuple[int, bool] | None  # (value, is_exact) when asked for
-    licenses: Licenses  # contractor id -> primary licence, for the page's permits
+    joined: Joined
 
 
 @dataclass(frozen=True, slots=True)
 class PermitBatch:
     records: list[PermitRecord]  # in the order first asked, each once
     not_found: list[str]  # the ids asked that none has
-    licenses: Licenses
+    joined: Joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +92,7 @@ class NumberMatch:
     jurisdiction: Jurisdiction
     last_synced_at: datetime | None  # latest succeeded sync of the record's dataset
     age_seconds: int  # since the record was last fetched from its source
-    licenses: Licenses  # its contractor's primary licence, when one resolved
+    joined: Joined  # its contractor's primary licence and its property
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,22 +116,22 @@ def search(
     with engine.connect() as conn:
         records, next_keyset = search_permits(conn, query, after=after)
         total = count_permits(conn, query) if include_count else None
-        return PermitPage(records, next_keyset, total, permit_licenses(conn, records))
+        return PermitPage(records, next_keyset, total, joined(conn, records))
 
 
-def by_id(engine: Engine, permit_id: str) -> tuple[PermitRecord, Licenses] | None:
+def by_id(engine: Engine, permit_id: str) -> tuple[PermitRecord, Joined] | None:
     with engine.connect() as conn:
         record = get_permit(conn, permit_id)
-        return None if record is None else (record, permit_licenses(conn, [record]))
+        return None if record is None else (record, joined(conn, [record]))
 
 
 def by_ids(engine: Engine, permit_ids: Sequence[str]) -> PermitBatch:
     asked = list(dict.fromkeys(permit_ids))
     with engine.connect() as conn:
         records = get_permits(conn, asked)
-        licenses = permit_licenses(conn, records)
+        extra = joined(conn, records)
     found = {record.id for record in records}
-    return PermitBatch(records, [i for i in asked if i not in found], licenses)
+    return PermitBatch(records, [i for i in asked if i not in found], extra)
 
 
 def _formats_used_by(conn: Connection, number: str) -> tuple[Jurisdiction, ...]:
@@ -149,7 +169,7 @@ def _look_up(
         jurisdiction=holding[0],
         last_synced_at=last_successful_sync(conn, record.dataset),
         age_seconds=_age_seconds(record, now),
-        licenses=permit_licenses(conn, [record]),
+        joined=joined(conn, [record]),
     )
 
 

@@ -1,34 +1,185 @@
-"""New-construction parcels: an assessor record of a recent building that no permit explains.
+"""Parcels (properties): the page write of an assessor roll, and the queries that serve them.
 
-The "recent" half is decided when the row is read (``normalize.parcels``). The "no permit
-behind it" half is a condition of every query that can return parcels, not something stored:
-the permit that explains a parcel may be ingested before or after it, from any dataset, so
-only a query-time test stays right whatever order syncs run in. A permit or certificate of
-occupancy is "behind" a parcel when it has the same parcel id in the same state (parcel ids
-are only unique within an assessor's area), or the same ``address_key`` (which already
-carries state and ZIP).
+A roll keeps no history: a changed row replaces the stored one (``store.records``). Permits
+find their parcel by ``parcel_key`` within a state, else by ``address_key`` (both indexed).
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Final, Literal
 
 import sqlalchemy as sa
+from sqlalchemy import Connection, RowMapping
 
-from permitdb.store.tables import permits
+from permitdb.canonical import PARCEL_FIELD_NAMES, ParcelRecord, PermitRecord
+from permitdb.normalize.parcel_keys import parcel_key
+from permitdb.store.records import UpsertCounts, chunks, upsert_records
+from permitdb.store.tables import parcels
 
-PARCEL: Final = "new_construction_parcel"
+
+def upsert_parcels(
+    conn: Connection, records: Sequence[ParcelRecord], *, now: datetime, run_id: int | None
+) -> UpsertCounts:
+    """Write a page of parcels by (dataset, source_record_id); ``run_id`` is not kept."""
+    del run_id  # a parcel row keeps no per-run history
+    return upsert_records(conn, parcels, records, now=now)
 
 
-def no_permit_behind() -> sa.ColumnElement[bool]:
-    """True for every row except a parcel that some permit matches."""
-    other = permits.alias("permit_behind")
-    not_parcel = other.c.record_class != PARCEL
-    by_parcel = sa.exists().where(
-        not_parcel,
-        other.c.parcel_id == permits.c.parcel_id,
-        other.c.state == permits.c.state,
-    )
-    by_address = sa.exists().where(not_parcel, other.c.address_key == permits.c.address_key)
-    # two EXISTS rather than one with OR: each can use its own index or hash anti-join
-    return sa.or_(permits.c.record_class != PARCEL, sa.and_(~by_parcel, ~by_address))
+@dataclass(frozen=True, slots=True)
+class ParcelQuery:
+    """What ``GET /v1/parcels`` filters on; every range is inclusive and every filter ANDed."""
+
+    state: str | None = None
+    county_fips: tuple[str, ...] = ()
+    city: str | None = None  # the situs city, compared case-insensitively
+    jurisdiction: tuple[str, ...] = ()
+    use_code: str | None = None  # the raw land-use / class code, exact, case-insensitive
+    property_type: tuple[str, ...] = ()
+    parcel_id: str | None = None  # any spelling: compared by parcel key
+    owner: str | None = None  # case-insensitive substring of owner_name
+    year_built_from: int | None = None
+    year_built_to: int | None = None
+    sale_date_from: date | None = None
+    sale_date_to: date | None = None
+    min_assessed_value: Decimal | None = None
+    max_assessed_value: Decimal | None = None
+    min_market_value: Decimal | None = None
+    max_market_value: Decimal | None = None
+    min_building_area: int | None = None
+    max_building_area: int | None = None
+    min_lot_size: int | None = None
+    max_lot_size: int | None = None
+    min_stories: int | None = None
+    max_stories: int | None = None
+    min_units: int | None = None
+    max_units: int | None = None
+
+
+# (range low filter, range high filter, column)
+_RANGES: Final = (
+    ("year_built_from", "year_built_to", parcels.c.year_built),
+    ("sale_date_from", "sale_date_to", parcels.c.sale_date),
+    ("min_assessed_value", "max_assessed_value", parcels.c.assessed_value),
+    ("min_market_value", "max_market_value", parcels.c.market_value),
+    ("min_building_area", "max_building_area", parcels.c.building_area_sqft),
+    ("min_lot_size", "max_lot_size", parcels.c.lot_size_sqft),
+    ("min_stories", "max_stories", parcels.c.stories),
+    ("min_units", "max_units", parcels.c.units),
+)
+
+
+def parcel_filters(query: ParcelQuery) -> list[sa.ColumnElement[bool]]:
+    c = parcels.c
+    where: list[sa.ColumnElement[bool]] = []
+    for column, values in (
+        (c.county_fips, query.county_fips),
+        (c.jurisdiction, query.jurisdiction),
+        (c.property_type, query.property_type),
+    ):
+        if values:
+            where.append(column.in_(values))
+    if query.state:
+        where.append(c.state == query.state.upper())
+    if query.parcel_id:
+        where.append(c.parcel_key == (parcel_key(query.parcel_id) or ""))
+    for column, text in ((c.city, query.city), (c.land_use_raw, query.use_code)):
+        if text:
+            where.append(sa.func.lower(column) == text.strip().lower())
+    if query.owner:
+        where.append(c.owner_name.icontains(query.owner, autoescape=True))
+    for low_name, high_name, column in _RANGES:
+        low, high = getattr(query, low_name), getattr(query, high_name)
+        if low is not None:
+            where.append(column >= low)
+        if high is not None:
+            where.append(column <= high)
+    return where
+
+
+def search_parcels(
+    conn: Connection, query: ParcelQuery, *, limit: int, after_id: str | None
+) -> tuple[list[ParcelRecord], str | None]:
+    """One page ordered by id (keyset: after ``after_id``), and the id to continue after."""
+    where = parcel_filters(query)
+    if after_id is not None:
+        where.append(parcels.c.id > after_id)
+    statement = sa.select(parcels).where(*where).order_by(parcels.c.id).limit(limit + 1)
+    records = [_record(row) for row in conn.execute(statement).mappings()]
+    more = len(records) > limit
+    records = records[:limit]
+    return records, (records[-1].id if more else None)
+
+
+def get_parcel(conn: Connection, parcel_record_id: str) -> ParcelRecord | None:
+    row = conn.execute(sa.select(parcels).where(parcels.c.id == parcel_record_id)).mappings()
+    found = row.first()
+    return _record(found) if found is not None else None
+
+
+def _record(row: RowMapping) -> ParcelRecord:
+    return ParcelRecord(**{name: row[name] for name in PARCEL_FIELD_NAMES})
+
+
+# What a permit's ``property`` carries, read from the one parcel row it is joined to.
+PROPERTY_COLUMNS: Final = (
+    "id",
+    "state",
+    "parcel_key",
+    "address_key",
+    "roll_year",
+    "property_type",
+    "property_type_detail",
+    "owner_type",
+    "lot_size_sqft",
+    "building_area_sqft",
+    "stories",
+    "units",
+    "year_built",
+    "market_value",
+    "census_tract",
+    "congressional_district",
+)
+MatchedBy = Literal["parcel_key", "address_key"]
+
+
+def properties_of(
+    conn: Connection, permits: Sequence[PermitRecord]
+) -> dict[str, tuple[MatchedBy, RowMapping]]:
+    """permit id -> (how it matched, its parcel row), for a page of permits, in one query.
+
+    A permit's parcel has its parcel key in its state, else its address key; of several
+    (two rolls of one lot), the latest roll, then the lowest id, so the answer is stable.
+    """
+    # the store derives permits.parcel_key the same way (store.permits)
+    keys = {p.id: parcel_key(p.parcel_id) for p in permits}
+    pairs = {(p.state, keys[p.id]) for p in permits if p.state and keys[p.id]}
+    addresses = {p.address_key for p in permits if p.address_key}
+    if not pairs and not addresses:
+        return {}
+    c = parcels.c
+    sides = [sa.tuple_(c.state, c.parcel_key).in_(chunk) for chunk in chunks(sorted(pairs))]
+    sides += [c.address_key.in_(chunk) for chunk in chunks(sorted(addresses))]
+    statement = sa.select(*(c[name] for name in PROPERTY_COLUMNS)).where(sa.or_(*sides))
+    by_key: dict[tuple[str, str], RowMapping] = {}
+    by_address: dict[str, RowMapping] = {}
+    for row in sorted(conn.execute(statement).mappings(), key=_preference):
+        if row["parcel_key"]:
+            by_key.setdefault((row["state"], row["parcel_key"]), row)
+        if row["address_key"]:
+            by_address.setdefault(row["address_key"], row)
+    found: dict[str, tuple[MatchedBy, RowMapping]] = {}
+    for permit in permits:
+        on_key = by_key.get((permit.state or "", keys[permit.id] or ""))
+        if on_key is not None:
+            found[permit.id] = ("parcel_key", on_key)
+        elif permit.address_key and permit.address_key in by_address:
+            found[permit.id] = ("address_key", by_address[permit.address_key])
+    return found
+
+
+def _preference(row: RowMapping) -> tuple[int, str]:
+    return (-(row["roll_year"] or 0), row["id"])

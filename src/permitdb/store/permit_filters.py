@@ -18,9 +18,10 @@ from typing import Final
 import sqlalchemy as sa
 
 from permitdb.store import dialects, fulltext
-from permitdb.store.parcels import PARCEL, no_permit_behind
+from permitdb.store.new_construction import PARCEL, no_permit_behind
+from permitdb.store.parcels import ParcelQuery, parcel_filters
 from permitdb.store.sorts import DEFAULT_SORT, PermitSort
-from permitdb.store.tables import permit_tags, permits
+from permitdb.store.tables import parcels, permit_tags, permits
 
 # Metres per degree of latitude; a degree of longitude is this times cos(latitude).
 METRES_PER_DEGREE: Final = 111_320.0
@@ -94,6 +95,11 @@ class PermitQuery:
     parcel_id: str | None = None
     address_key: str | None = None
     contractor_id: str | None = None  # the resolved contractor (store.contractor_queries)
+    # (state, parcel_key, address_key) of a parcel: its permits, by key within the state or
+    # by address (store.parcels); either key may be None
+    on_parcel: tuple[str | None, str | None, str | None] | None = None
+    # the permit's property must match these (a parcel joined as on_parcel); None: no filter
+    property: ParcelQuery | None = None
     updated_since: datetime | None = None
     sort: PermitSort = DEFAULT_SORT
     limit: int = 100
@@ -136,6 +142,10 @@ def permit_filters(
     ):
         if text:
             where.append(sa.func.lower(column) == text.strip().lower())
+    if query.on_parcel is not None:
+        where.append(_on_parcel(*query.on_parcel))
+    if query.property is not None:
+        where.append(_property_matches(query.property))
     where.extend(_ranges(dialect, query))
     where.extend(_any_date(query))
     where.extend(_geography(query))
@@ -166,6 +176,29 @@ def permit_filters(
             )
         )
     return where
+
+
+def _on_parcel(
+    state: str | None, parcel_key: str | None, address_key: str | None
+) -> sa.ColumnElement[bool]:
+    """A parcel's permits: the same parcel key in the same state, or the same address key
+    (which carries state and ZIP); each side uses its own index."""
+    c = permits.c
+    sides = []
+    if state and parcel_key:
+        sides.append(sa.and_(c.state == state, c.parcel_key == parcel_key))
+    if address_key:
+        sides.append(c.address_key == address_key)
+    return sa.or_(*sides) if sides else sa.false()
+
+
+def _property_matches(wanted: ParcelQuery) -> sa.Exists:
+    """Some parcel of the permit (its parcel key in its state, or its address) matches."""
+    c, p = permits.c, parcels.c
+    joined = sa.or_(
+        sa.and_(p.state == c.state, p.parcel_key == c.parcel_key), p.address_key == c.address_key
+    )
+    return sa.exists().where(joined, *parcel_filters(wanted))
 
 
 def parsed_text(query: PermitQuery) -> fulltext.FullTextQuery:

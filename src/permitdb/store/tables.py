@@ -174,7 +174,8 @@ permits = Table(
     Index("ix_permits_status", "status"),
     Index("ix_permits_address_key", "address_key"),
     Index("ix_permits_permit_number", "permit_number"),
-    # new-construction parcels are shown only while no permit shares their parcel (store.parcels)
+    # new-construction parcels are shown only while no permit shares their parcel
+    # (store.new_construction)
     Index("ix_permits_state_parcel_id", "state", "parcel_id"),
     Index("ix_permits_updated_at", "updated_at"),  # updated_since: clients syncing changes
     # by number, with or without a jurisdiction: one index range either way

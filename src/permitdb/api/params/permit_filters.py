@@ -26,7 +26,14 @@ from permitdb.api.params.types import (
 from permitdb.api.schemas.base import Schema
 from permitdb.api.schemas.permits import FIELD_PATHS
 from permitdb.store.sorts import DEFAULT_SORT, PermitSort
-from permitdb.vocabulary import PropertyClass, RecordClass, Status, StatusPhase, Tag
+from permitdb.vocabulary import (
+    PropertyClass,
+    PropertyType,
+    RecordClass,
+    Status,
+    StatusPhase,
+    Tag,
+)
 
 RecordClassParam = RecordClass | Literal["all"]
 # "json" pages; the others stream the whole result as one file (services.exports)
@@ -62,6 +69,32 @@ def _many(description: str, example: object) -> Any:
     return Field(
         default_factory=list, max_length=MAX_VALUES, description=description, examples=[[example]]
     )
+
+
+PropertyMoney = Annotated[
+    Dollars | None,
+    Field(None, ge=0, description="Market value of the permit's parcel, USD", examples=[500000]),
+]
+PropertyYear = Annotated[
+    int | None,
+    Field(
+        None,
+        ge=1000,
+        le=2200,
+        description="Year built of the permit's parcel, inclusive",
+        examples=[1950],
+    ),
+]
+PropertyWhole = Annotated[
+    int | None,
+    Field(
+        None,
+        ge=0,
+        le=2**53,
+        description="Of the permit's parcel (square feet or units), inclusive",
+        examples=[2],
+    ),
+]
 
 
 class PermitFilters(Schema):
@@ -189,6 +222,22 @@ class PermitFilters(Schema):
     )
     min_stories: int | None = Field(None, ge=0, le=1_000, description="Stories", examples=[1])
     max_stories: int | None = Field(None, ge=0, le=1_000, description="Stories", examples=[3])
+    # the permit's property (a parcel with its parcel id in its state, or its address)
+    property_type: list[PropertyType] = Field(
+        default_factory=list,
+        description="Property type of the permit's parcel (repeatable; any of)",
+        examples=[["single_family"]],
+    )
+    property_min_market_value: PropertyMoney = None
+    property_max_market_value: PropertyMoney = None
+    property_min_year_built: PropertyYear = None
+    property_max_year_built: PropertyYear = None
+    property_min_building_area: PropertyWhole = None
+    property_max_building_area: PropertyWhole = None
+    property_min_lot_size: PropertyWhole = None
+    property_max_lot_size: PropertyWhole = None
+    property_min_unit_count: PropertyWhole = None
+    property_max_unit_count: PropertyWhole = None
     min_approval_days: int | None = Field(
         None, ge=0, le=100_000, description="issued − filed, days", examples=[0]
     )

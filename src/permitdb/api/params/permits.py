@@ -26,6 +26,7 @@ from permitdb.api.params.permit_filters import (
 )
 from permitdb.services.exports import FORMATS
 from permitdb.store.fulltext import FullTextSyntaxError, parse
+from permitdb.store.parcels import ParcelQuery
 from permitdb.store.permits import PermitQuery
 from permitdb.vocabulary import TAGS, RecordClass, Tag
 
@@ -202,6 +203,7 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
         near=parsed("near", location, parse_near, filters.near, filters.radius_m),
         polygon=parsed("polygon", location, polygon_rings, polygon),
         record_class=_record_classes(filters.record_class),
+        property=_property(filters),
         status=tuple(dict.fromkeys(filters.status)),
         status_phase=tuple(dict.fromkeys(filters.status_phase)),
         tags=tuple(include_tags),
@@ -223,5 +225,23 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
 
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
+def _property(filters: PermitFilters) -> ParcelQuery | None:
+    """The property filters as a parcel query, or None when none is given."""
+    wanted = ParcelQuery(
+        property_type=tuple(dict.fromkeys(filters.property_type)),
+        min_market_value=filters.property_min_market_value,
+        max_market_value=filters.property_max_market_value,
+        year_built_from=filters.property_min_year_built,
+        year_built_to=filters.property_max_year_built,
+        min_building_area=filters.property_min_building_area,
+        max_building_area=filters.property_max_building_area,
+        min_lot_size=filters.property_min_lot_size,
+        max_lot_size=filters.property_max_lot_size,
+        min_units=filters.property_min_unit_count,
+        max_units=filters.property_max_unit_count,
+    )
+    return None if wanted == ParcelQuery() else wanted
+
+
 async def permit_search(filters: Annotated[PermitFilters, Query()]) -> PermitSearch:
     return to_search(filters)

@@ -221,7 +221,7 @@ def list_contractor_permits(
     return OrjsonResponse(
         {
             "data": [
-                permit_json(r, include_raw=False, people=people, licenses=found.licenses)
+                permit_json(r, include_raw=False, people=people, joined=found.joined)
                 for r in found.records
             ],
             "returned": len(found.records),

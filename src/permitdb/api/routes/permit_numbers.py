@@ -144,7 +144,7 @@ def read_permit_by_number(
     match = _found(state, ask, "")
     people = PEOPLE_SCOPE in key.scopes
     return OrjsonResponse(
-        permit_json(match.record, include_raw=True, people=people, licenses=match.licenses)
+        permit_json(match.record, include_raw=True, people=people, joined=match.joined)
     )
 
 

@@ -42,7 +42,7 @@ from permitdb.canonical import PermitRecord
 from permitdb.services import exports as export_service
 from permitdb.services import permits as permit_service
 from permitdb.services import places
-from permitdb.services.contractors import Licenses
+from permitdb.services.permits import Joined
 from permitdb.store.api_keys import ApiKeyRow
 
 router = APIRouter(prefix="/v1/permits", tags=["permits"])
@@ -110,11 +110,11 @@ def _people(key: ApiKeyRow, search: PermitSearch) -> bool:
 
 
 def _permits(
-    records: list[PermitRecord], search: PermitSearch, people: bool, licenses: Licenses
+    records: list[PermitRecord], search: PermitSearch, people: bool, joined: Joined
 ) -> list[Any]:
     return [
         project(
-            permit_json(r, include_raw=search.include_raw, people=people, licenses=licenses),
+            permit_json(r, include_raw=search.include_raw, people=people, joined=joined),
             search.fields,
         )
         for r in records
@@ -153,7 +153,7 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
         batch = permit_service.by_ids(state.engine, search.ids)
         return OrjsonResponse(
             {
-                "data": _permits(batch.records, search, people, batch.licenses),
+                "data": _permits(batch.records, search, people, batch.joined),
                 "returned": len(batch.records),
                 "next_cursor": None,
                 "not_found": batch.not_found,
@@ -166,7 +166,7 @@ def _page(state: State, key: ApiKeyRow, search: PermitSearch) -> Response:
     )
     next_keyset = page.next_keyset
     body: dict[str, object] = {
-        "data": _permits(page.records, search, people, page.licenses),
+        "data": _permits(page.records, search, people, page.joined),
         "returned": len(page.records),
         "next_cursor": encode_cursor(next_keyset, search.query, secret) if next_keyset else None,
     }
@@ -227,9 +227,9 @@ def read_permit(
     found = permit_service.by_id(state.engine, permit_id)
     if found is None:
         raise PermitNotFound()
-    record, licenses = found
+    record, joined = found
     people = PEOPLE_SCOPE in key.scopes
-    return OrjsonResponse(permit_json(record, include_raw=True, people=people, licenses=licenses))
+    return OrjsonResponse(permit_json(record, include_raw=True, people=people, joined=joined))
 
 
 @router.get(

@@ -16,10 +16,13 @@ from sqlalchemy import RowMapping
 
 from permitdb.api.schemas.base import Schema
 from permitdb.canonical import PermitRecord
+from permitdb.services.permits import Joined
 from permitdb.vocabulary import (
     LicenseStatus,
     LocationSource,
+    OwnerType,
     PropertyClass,
+    PropertyType,
     QualityFlag,
     RecordClass,
     Status,
@@ -141,6 +144,27 @@ class PermitIdentity(Schema):
     status_raw: str | None = Field(description="Status as the jurisdiction wrote it")
 
 
+class PermitProperty(Sparse):
+    """The property a permit was pulled on, from one parcel row (``parcel_record_id``)."""
+
+    parcel_record_id: str = Field(description="The parcel row it came from: GET /v1/parcels/{id}")
+    matched_by: Literal["parcel_key", "address_key"] = Field(
+        description="parcel_key: the permit's parcel id in its state; address_key: its address"
+    )
+    roll_year: int | None = Field(description="Tax or assessment year of the parcel row")
+    property_type: PropertyType = Field(description="Property type (docs/vocabulary.md)")
+    property_type_detail: str | None = Field(description="The land-use code's label")
+    owner_type: OwnerType = Field(description="Owner type, read from the owner's name")
+    lot_size_sqft: int | None = Field(description="Lot area, square feet")
+    building_area_sqft: int | None = Field(description="Building area, square feet")
+    stories: int | None = Field(description="Stories")
+    units: int | None = Field(description="Dwelling units")
+    year_built: int | None = Field(description="Year built")
+    market_value: float | None = Field(description="The assessor's market value, USD")
+    census_tract: str | None = Field(description="Census tract as the roll publishes it")
+    congressional_district: str | None = Field(description="Congressional district")
+
+
 class Permit(PermitIdentity, Sparse):
     description: str | None = Field(description="Work description")
     category: Tag | None = Field(description="Main normalized category (one of the tags)")
@@ -169,6 +193,10 @@ class Permit(PermitIdentity, Sparse):
     )
     applicant: Applicant | None = Field(
         description="Applicant; null when not published or the key lacks the people:read scope"
+    )
+    property: PermitProperty | None = Field(
+        description="The property (parcel) the permit was pulled on; null when no stored "
+        "parcel has its parcel id in its state or its address"
     )
     quality_flags: list[QualityFlag] = Field(description="Data-quality warnings")
     classification_rules: list[str] = Field(description="Why each tag and status was set")
@@ -308,12 +336,13 @@ def permit_json(
     *,
     include_raw: bool,
     people: bool,
-    licenses: Mapping[str, RowMapping] | None = None,
+    joined: Joined | None = None,
 ) -> dict[str, Any]:
     """The API shape of one record (see :class:`Permit`); owner and applicant only with
-    ``people`` (the key's people:read scope), else null; ``licenses`` (contractor id ->
-    primary licence, ``services.contractors.permit_licenses``) fills contractor_license."""
-    license = licenses.get(r.contractor_id) if licenses and r.contractor_id else None
+    ``people`` (the key's people:read scope), else null; ``joined`` (read once per page,
+    ``services.permits.joined``) fills contractor_license and property."""
+    license = joined.licenses.get(r.contractor_id) if joined and r.contractor_id else None
+    parcel = joined.properties.get(r.id) if joined else None
     body: dict[str, Any] = {
         "id": r.id,
         "jurisdiction": r.jurisdiction,
@@ -384,6 +413,7 @@ def permit_json(
         "contractor_license": permit_license_json(license) if license is not None else None,
         "owner": _or_none({"name": r.owner_name, "phone": r.owner_phone}) if people else None,
         "applicant": _or_none({"name": r.applicant_name}) if people else None,
+        "property": _property(*parcel) if parcel is not None else None,
         "quality_flags": r.quality_flags,
         "classification_rules": r.classification_rules,
         "source": {
@@ -398,3 +428,16 @@ def permit_json(
     if include_raw:
         body["raw"] = r.raw
     return body
+
+
+_PROPERTY_FIELDS: Final = tuple(
+    name for name in PermitProperty.model_fields if name not in {"parcel_record_id", "matched_by"}
+)
+
+
+def _property(matched_by: str, row: Mapping[Any, Any]) -> dict[str, Any]:
+    return {
+        "parcel_record_id": row["id"],
+        "matched_by": matched_by,
+        **{name: row[name] for name in _PROPERTY_FIELDS},
+    }

@@ -9,7 +9,7 @@ import pytest
 
 from permitdb.catalog.load import BUNDLED_DIR, load_entry_file
 from permitdb.catalog.model import CatalogEntry, Parcels
-from permitdb.normalize.parcels import built_since, is_record, year_built
+from permitdb.normalize.new_construction import built_since, is_record, year_built
 from permitdb.testing.portal import default_recordings_dir
 from permitdb.testing.recordings import read_recording
 
@@ -48,10 +48,26 @@ def kept(entry: CatalogEntry) -> list[Any]:
     return [row[key] for row in rows if is_record(entry, row, fetched_at=FETCHED)]
 
 
-def test_bundled_samples_hold_no_recent_construction() -> None:
+def test_a_window_of_a_few_years_finds_nothing_new_in_the_bundled_samples() -> None:
     # honest about the data: PLUTO's lots were built 1950-1986, Cook's parcels 1880-1972
     assert kept(load_entry_file(PLUTO)) == []
-    assert kept(load_entry_file(COOK)) == []
+    assert kept(with_parcels(COOK, roll_year="year", recent_years=3)) == []
+
+
+def test_the_window_counts_back_from_each_rows_roll_year() -> None:
+    # the bundled Cook entry: fifty years back from the 2021 roll (1971) keeps only the 1972
+    # lot, however long after 2021 the sample is read
+    assert kept(load_entry_file(COOK)) == ["13253230040000"]
+    # without roll_year the same fifty years count from the 2026 fetch: 1976, nothing kept
+    assert kept(with_parcels(COOK, recent_years=50)) == []
+    parcels = Parcels(year_built="y", roll_year="tax_year", recent_years=3)
+    assert built_since(parcels, FETCHED, 2021) == 2018
+    assert built_since(parcels, FETCHED, None) == 2023  # an unreadable roll year: the fetch
+
+
+def test_roll_year_needs_recent_years() -> None:
+    with pytest.raises(ValueError, match="roll_year is what recent_years counts from"):
+        Parcels(year_built="y", roll_year="tax_year", since_year=2000)
 
 
 def test_a_fixed_year_keeps_the_rows_built_since() -> None:
