@@ -4,14 +4,13 @@ ingest refresh keeps (both engines)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from tests.api.conftest import NOW
 
 from permitdb.api.schemas.permits import PermitPage
 from permitdb.api.schemas.places import PlaceDetails, PlaceMetrics, PlaceSearch
@@ -23,6 +22,7 @@ from permitdb.store.tables import place_metrics as rollups
 CheckError = Callable[..., dict[str, Any]]
 Store = Callable[..., list[Any]]
 BROOKLYN = "city-ny-brooklyn"
+SYNCED = datetime(2025, 3, 20, tzinfo=UTC)  # the snapshot: April 2024 to March 2025
 
 # Brooklyn spans two ZIP codes; one address has two permits; one permit is in Queens.
 SEEDS: list[dict[str, Any]] = [
@@ -57,7 +57,7 @@ def seeded(engine: Engine, store: Store) -> list[Any]:
                 .where(permits.c.id == record.id)
                 .values(contractor_id=seed.get("contractor_id"))
             )
-        place_metrics.refresh(conn, "testville-ny/building-permits", now=NOW)
+        place_metrics.refresh(conn, "testville-ny/building-permits", now=SYNCED)
     return records
 
 

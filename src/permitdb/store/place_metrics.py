@@ -6,8 +6,11 @@ date moved them out of), then recomputes those months for every place with set-b
 the permits of those months are joined to their places (``places.key``), each is counted
 under its property type and ``all``, and under each of its tags and ``all``, and each
 (geo_id, month, property_type, tag) group gets its count, sums, medians (by row number, the
-same SQL on both engines) and distinct contractors. The current 12-month snapshot is
-recomputed the same way, with the 12 months as one period.
+same SQL on both engines) and distinct contractors. The current 12-month snapshot (the 12
+months ending with this month) is recomputed the same way, with the 12 months as one period.
+Each refresh rewrites only the places its permits are in (their state and county are among
+them), unless one of them moved from a place to another; a new month rewrites every place's
+snapshot once.
 
 A permit's month is the month of its issue date, else of its application date; only
 ``record_class = permit`` records count.
@@ -40,6 +43,10 @@ UNKNOWN_PROPERTY_TYPE: Final = "unknown"  # until parcel enrichment gives permit
 SNAPSHOT_MONTHS: Final = 12
 _DATE_FIELDS: Final = ("issued_date", "applied_date")
 _GROUP: Final = ("geo_id", "month", "property_type", "tag")
+_KEYS: Final = ("geo_id", "month", "tag")  # what is counted: the property type is "all"
+# a permit that changed one of these may have left a place: every place is recounted
+_PLACE_FIELDS: Final = ("state", "county_fips", "city", "zip", "jurisdiction", "address_key")
+_PLACE_KEYS: Final = (permits.c.seq, *(permits.c[name] for name in _PLACE_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +73,12 @@ def _days(dialect: sa.Dialect, start: sa.ColumnElement[Any], end: sa.ColumnEleme
     return sa.case((days >= 0, days), else_=None)
 
 
-def _base(dialect: sa.Dialect, period: Any, where: sa.ColumnElement[bool]) -> sa.CTE:
+def _base(dialect: sa.Dialect, period: Any, where: Sequence[sa.ColumnElement[bool]]) -> sa.CTE:
     c = permits.c
     return (
         sa.select(
             c.seq,
             period.label("month"),
-            sa.literal(UNKNOWN_PROPERTY_TYPE, sa.String).label("property_type"),
             c.valuation,
             c.fees,
             _days(dialect, c.applied_date, c.issued_date).label("approval_days"),
@@ -80,13 +86,13 @@ def _base(dialect: sa.Dialect, period: Any, where: sa.ColumnElement[bool]) -> sa
             c.contractor_id,
             *place_index.PLACE_COLUMNS[:-1],
         )
-        .where(c.record_class == "permit", where)
+        .where(c.record_class == "permit", *where)
         .cte("base")
     )
 
 
-def _geo_ids(base: sa.CTE) -> sa.CTE:
-    """(seq, geo_id) for every place each permit of ``base`` is in."""
+def _geo_ids(base: sa.CTE, only: sa.Select[Any] | None = None, name: str = "geos") -> sa.CTE:
+    """(seq, geo_id) for every place each permit of ``base`` is in (of ``only``, if given)."""
     joins = []
     for geo_type, key in (
         ("state", base.c.state),
@@ -96,34 +102,28 @@ def _geo_ids(base: sa.CTE) -> sa.CTE:
         ("jurisdiction", base.c.jurisdiction),
         ("address", base.c.address_key),
     ):
-        joins.append(
-            sa.select(base.c.seq, places.c.geo_id).join(
-                places, sa.and_(places.c.type == geo_type, places.c.key == key)
-            )
+        join = sa.select(base.c.seq, places.c.geo_id).join(
+            places, sa.and_(places.c.type == geo_type, places.c.key == key)
         )
-    return sa.union_all(*joins).cte("geos")
+        joins.append(join if only is None else join.where(places.c.geo_id.in_(only)))
+    return sa.union_all(*joins).cte(name)
 
 
-def _expanded(dialect: sa.Dialect, period: Any, where: sa.ColumnElement[bool]) -> sa.CTE:
-    """One row per (permit, geo_id, property type or all, tag or all) of the permits."""
-    base = _base(dialect, period, where)
-    geos = _geo_ids(base)
-    all_text = sa.literal(ALL, sa.String)
+def _expanded(conn: Connection, period: Any, scope: _Scope) -> sa.CTE:
+    """One row per (permit, geo_id, tag or all) of the permits in scope: counted once, for the
+    property type "all"."""
+    base = _base(conn.dialect, period, scope.where)
+    geos = _geo_ids(base, scope.geos)
     tags = sa.union_all(
-        sa.select(base.c.seq, all_text.label("tag")),
+        sa.select(base.c.seq, sa.literal(ALL, sa.String).label("tag")),
         sa.select(permit_tags.c.permit_seq, permit_tags.c.tag).join(
             base, base.c.seq == permit_tags.c.permit_seq
         ),
     ).cte("tags")
-    kinds = sa.union_all(
-        sa.select(base.c.seq, all_text.label("property_type")),
-        sa.select(base.c.seq, base.c.property_type),
-    ).cte("kinds")
     return (
         sa.select(
             geos.c.geo_id,
             base.c.month,
-            kinds.c.property_type,
             tags.c.tag,
             base.c.valuation,
             base.c.fees,
@@ -131,45 +131,71 @@ def _expanded(dialect: sa.Dialect, period: Any, where: sa.ColumnElement[bool]) -
             base.c.construction_days,
             base.c.contractor_id,
         )
-        .select_from(
-            base.join(geos, geos.c.seq == base.c.seq)
-            .join(tags, tags.c.seq == base.c.seq)
-            .join(kinds, kinds.c.seq == base.c.seq)
-        )
+        .select_from(base.join(geos, geos.c.seq == base.c.seq).join(tags, tags.c.seq == base.c.seq))
         .cte("expanded")
     )
 
 
-def _median(expanded: sa.CTE, column: str) -> sa.CTE:
-    """Per group, the median of ``column`` (the mean of the middle two for an even count)."""
-    keys = [expanded.c[name] for name in _GROUP]
+def _median(expanded: sa.CTE, sums: sa.CTE, column: str) -> sa.CTE:
+    """Per group, the median of ``column`` (the mean of the middle two for an even count):
+    the values ranked in one window pass, their count taken from ``sums``."""
+    keys = [expanded.c[name] for name in _KEYS]
     value = expanded.c[column]
     ranked = (
         sa.select(
             *keys,
             value.label("value"),
             sa.func.row_number().over(partition_by=keys, order_by=value).label("rank"),
-            sa.func.count().over(partition_by=keys).label("size"),
         )
         .where(value.is_not(None))
         .cte(f"ranked_{column}")
     )
-    middle = sa.or_(
-        ranked.c.rank == (ranked.c.size + 1) // 2, ranked.c.rank == (ranked.c.size + 2) // 2
-    )
-    group = [ranked.c[name] for name in _GROUP]
+    size = sums.c[f"{column}_n"]
+    middle = sa.or_(ranked.c.rank == (size + 1) // 2, ranked.c.rank == (size + 2) // 2)
+    group = [ranked.c[name] for name in _KEYS]
     return (
         sa.select(*group, sa.func.avg(ranked.c.value).label("median"))
+        .join(sums, sa.and_(*(sums.c[name] == ranked.c[name] for name in _KEYS)))
         .where(middle)
         .group_by(*group)
         .cte(f"median_{column}")
     )
 
 
-def _aggregate(conn: Connection, months: int, period: Any, where: sa.ColumnElement[bool]) -> None:
-    """Insert the rollup rows of the permits matching ``where``, grouped by ``period``."""
-    expanded = _expanded(conn.dialect, period, where)
-    keys = [expanded.c[name] for name in _GROUP]
+_COLUMNS: Final = (
+    *_GROUP,
+    "months",
+    "permit_count",
+    "job_value",
+    "fees",
+    "median_approval_days",
+    "median_construction_days",
+    "active_contractors",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Which permits a recompute reads, and which places' rows it rewrites (None: all)."""
+
+    where: tuple[sa.ColumnElement[bool], ...]
+    geos: sa.Select[Any] | None
+
+    def rows(self, months: int) -> list[sa.ColumnElement[bool]]:
+        """The rollup rows this scope rewrites, of the given period length."""
+        m = place_metrics.c
+        where = [m.months == months]
+        return where if self.geos is None else [*where, m.geo_id.in_(self.geos)]
+
+
+def _aggregate(
+    conn: Connection, months: int, period: Any, scope: _Scope, periods: sa.ColumnElement[bool]
+) -> None:
+    """Replace the rollup rows of ``scope`` in ``periods`` (a test of ``place_metrics.month``)
+    with those of its permits, grouped by ``period``."""
+    conn.execute(sa.delete(place_metrics).where(*scope.rows(months), periods))
+    expanded = _expanded(conn, period, scope)
+    keys = [expanded.c[name] for name in _KEYS]
     sums = (
         sa.select(
             *keys,
@@ -177,18 +203,23 @@ def _aggregate(conn: Connection, months: int, period: Any, where: sa.ColumnEleme
             sa.func.sum(expanded.c.valuation).label("job_value"),
             sa.func.sum(expanded.c.fees).label("fees"),
             sa.func.count(sa.distinct(expanded.c.contractor_id)).label("active_contractors"),
+            sa.func.count(expanded.c.approval_days).label("approval_days_n"),
+            sa.func.count(expanded.c.construction_days).label("construction_days_n"),
         )
         .group_by(*keys)
         .cte("sums")
     )
-    approval = _median(expanded, "approval_days")
-    construction = _median(expanded, "construction_days")
+    approval = _median(expanded, sums, "approval_days")
+    construction = _median(expanded, sums, "construction_days")
 
     def same_group(median: sa.CTE) -> sa.ColumnElement[bool]:
-        return sa.and_(*(median.c[name] == sums.c[name] for name in _GROUP))
+        return sa.and_(*(median.c[name] == sums.c[name] for name in _KEYS))
 
     rows = sa.select(
-        *(sums.c[name] for name in _GROUP),
+        sums.c.geo_id,
+        sums.c.month,
+        sa.literal(ALL, sa.String).label("property_type"),
+        sums.c.tag,
         sa.literal(months, sa.Integer).label("months"),
         sums.c.permit_count,
         sums.c.job_value,
@@ -201,9 +232,15 @@ def _aggregate(conn: Connection, months: int, period: Any, where: sa.ColumnEleme
             construction, same_group(construction)
         )
     )
-    columns = [*_GROUP, "months", "permit_count", "job_value", "fees"]
-    columns += ["median_approval_days", "median_construction_days", "active_contractors"]
-    conn.execute(sa.insert(place_metrics).from_select(columns, rows))
+    conn.execute(sa.insert(place_metrics).from_select(_COLUMNS, rows))
+    # Every permit's property type is UNKNOWN_PROPERTY_TYPE until parcels enrich permits, so
+    # its rows are the "all" rows: copied, not counted again.
+    m = place_metrics.c
+    unknown = sa.literal(UNKNOWN_PROPERTY_TYPE, sa.String)
+    copied = sa.select(*(unknown if n == "property_type" else m[n] for n in _COLUMNS)).where(
+        *scope.rows(months), m.property_type == ALL, periods
+    )
+    conn.execute(sa.insert(place_metrics).from_select(_COLUMNS, copied))
 
 
 def _changed_months(conn: Connection, dataset: str, since: datetime | None) -> set[date]:
@@ -227,12 +264,28 @@ def _changed_months(conn: Connection, dataset: str, since: datetime | None) -> s
     return found
 
 
-def _recompute_months(conn: Connection, months: Sequence[date]) -> None:
-    month = permit_month(conn.dialect)
-    monthly = place_metrics.c.months == 1
-    conn.execute(sa.delete(place_metrics).where(monthly, place_metrics.c.month.in_(months)))
-    _aggregate(conn, 1, month, month.in_(months))
-    # the search ranks places by permits: recount the places these months hold
+def _changed_places(
+    conn: Connection, dataset: str, since: datetime | None
+) -> sa.Select[Any] | None:
+    """The geo ids of the dataset's permits written since ``since``; None (every place) when
+    one of them moved to another place, whose old place must be recounted too."""
+    if since is not None:
+        moved = sa.select(permit_changes.c.id).where(
+            permit_changes.c.dataset == dataset,
+            permit_changes.c.field.in_(_PLACE_FIELDS),
+            permit_changes.c.observed_at > since,
+        )
+        if conn.execute(moved.limit(1)).first() is not None:
+            return None
+    where = [permits.c.dataset == dataset]
+    if since is not None:
+        where.append(permits.c.updated_at > since)
+    changed = sa.select(*_PLACE_KEYS).where(*where).cte("changed")
+    return sa.select(_geo_ids(changed, name="changed_geos").c.geo_id)
+
+
+def _recount_places(conn: Connection, scope: _Scope, months: Sequence[date]) -> None:
+    """The search ranks places by permits: recount the places whose rollups were rewritten."""
     totals = place_metrics.alias("totals")
     everything = sa.and_(totals.c.months == 1, totals.c.property_type == ALL, totals.c.tag == ALL)
     count = (
@@ -241,21 +294,21 @@ def _recompute_months(conn: Connection, months: Sequence[date]) -> None:
         .scalar_subquery()
     )
     touched = sa.select(totals.c.geo_id).where(everything, totals.c.month.in_(months))
+    if scope.geos is not None:
+        touched = touched.where(totals.c.geo_id.in_(scope.geos))
     conn.execute(sa.update(places).where(places.c.geo_id.in_(touched)).values(permit_count=count))
 
 
-def _recompute_snapshot(conn: Connection, today: date) -> None:
-    """The 12 months ending with the newest month that has permits (this month at most)."""
-    conn.execute(sa.delete(place_metrics).where(place_metrics.c.months == SNAPSHOT_MONTHS))
-    newest = conn.execute(
-        sa.select(sa.func.max(place_metrics.c.month)).where(place_metrics.c.months == 1)
-    ).scalar()
-    if newest is None:
-        return
-    end = min(_as_date(newest), today.replace(day=1))
-    start = shift(end, 1 - SNAPSHOT_MONTHS)
-    month = permit_month(conn.dialect)
-    _aggregate(conn, SNAPSHOT_MONTHS, sa.literal(end, sa.Date), month.between(start, end))
+def _recompute_snapshot(conn: Connection, scope: _Scope, today: date) -> None:
+    """The 12 months ending with this month: only the scope's places while that window
+    stays, every place once a new month moves it on."""
+    m = place_metrics.c
+    end = today.replace(day=1)
+    held = conn.execute(sa.select(sa.func.max(m.month)).where(m.months == SNAPSHOT_MONTHS)).scalar()
+    geos = scope.geos if held is not None and _as_date(held) == end else None
+    window = permit_month(conn.dialect).between(shift(end, 1 - SNAPSHOT_MONTHS), end)
+    snapshot = _Scope((window,), geos)
+    _aggregate(conn, SNAPSHOT_MONTHS, sa.literal(end, sa.Date), snapshot, sa.true())
 
 
 def refresh(conn: Connection, dataset: str, *, now: datetime) -> Refresh:
@@ -272,8 +325,11 @@ def refresh(conn: Connection, dataset: str, *, now: datetime) -> Refresh:
     places_read = place_index.add_places(conn, where, now)
     months = tuple(sorted(_changed_months(conn, dataset, since)))
     if months:
-        _recompute_months(conn, months)
-        _recompute_snapshot(conn, now.date())
+        month = permit_month(conn.dialect)
+        scope = _Scope((month.in_(months),), _changed_places(conn, dataset, since))
+        _aggregate(conn, 1, month, scope, place_metrics.c.month.in_(months))
+        _recount_places(conn, scope, months)
+        _recompute_snapshot(conn, scope, now.date())
     conn.execute(
         insert_or_update(conn.dialect, place_refreshes, ["dataset"], ["refreshed_through"]),
         {"dataset": dataset, "refreshed_through": newest},

@@ -160,6 +160,6 @@ class PlaceMetrics(Schema):
     data: list[PlaceMetricsRow] = Field(description="One row per month with permits")
     returned: int = Field(description="Number of items in data")
     current: PlaceSnapshot | None = Field(
-        description="The 12 months ending with the newest month holding permits (this month at "
-        "most); null when the place has none then"
+        description="The 12 months ending with this month (as of the last sync); null when "
+        "the place has no permit then"
     )
