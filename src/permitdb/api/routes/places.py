@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
 from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, PermitsRead, PlacesRead
 from permitdb.api.cursors import decode_cursor, encode_cursor
@@ -26,9 +26,14 @@ from permitdb.api.errors import (
 )
 from permitdb.api.openapi import example, link_to
 from permitdb.api.paging import Item, Key, ListPaging, list_paging, page_body
-from permitdb.api.params.permits import invalid
-from permitdb.api.params.places import check_jurisdictions, jurisdiction_filter, state_filter
-from permitdb.api.params.types import IsoDate
+from permitdb.api.params.places import (
+    GeoIdPath,
+    MetricsFilters,
+    check_jurisdictions,
+    jurisdiction_filter,
+    metrics_filters,
+    state_filter,
+)
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.permits import PermitPage, permit_json
 from permitdb.api.schemas.places import (
@@ -42,20 +47,19 @@ from permitdb.api.schemas.places import (
     StatusList,
     TagList,
     ZipList,
+    details_json,
+    metrics_json,
+    place_json,
 )
 from permitdb.api.state import ApiState, State
-from permitdb.normalize import geo_ids
 from permitdb.normalize.geo_ids import GeoType
 from permitdb.services import permits as permit_service
 from permitdb.services import places
-from permitdb.store.place_metrics import ALL
-from permitdb.store.places import Place
 from permitdb.vocabulary import (
     PROPERTY_CLASS_MEANINGS,
     STATUS_MEANINGS,
     STATUS_PHASE,
     TAG_MEANINGS,
-    Tag,
 )
 
 router = APIRouter(prefix="/v1", tags=["browse"])
@@ -184,31 +188,7 @@ def list_permit_types(
 
 # --- places by geo id (docs/places.md): search, details, permits, metrics ----------------------
 
-GeoIdPath = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=geo_ids.MAX_LENGTH,
-        description="A geo id: state-tx, county-48453, city-tx-austin, zip-78701, "
-        "jurisdiction-austin-tx or address-<16 hex> (docs/places.md)",
-        openapi_examples=example("city-tx-austin"),
-    ),
-]
 _PLACE_ERRORS = error_responses(*AUTH_ERRORS, PlaceNotFound)
-
-
-def _place_ref(pairs: list[tuple[str, str]]) -> list[Item]:
-    return [{"geo_id": geo_id, "name": name} for geo_id, name in pairs]
-
-
-def _summary(place: Place) -> Item:
-    return {
-        "geo_id": place.geo_id,
-        "type": place.type,
-        "name": place.name,
-        "state": place.state,
-        "permit_count": place.permit_count,
-    }
 
 
 @router.get(
@@ -271,7 +251,7 @@ def search_places(
                 }
             ],
         )
-    return OrjsonResponse({"data": [_summary(p) for p in found], "returned": len(found)})
+    return OrjsonResponse({"data": [place_json(p) for p in found], "returned": len(found)})
 
 
 @router.get(
@@ -290,18 +270,7 @@ def read_place(_key: PlacesRead, state: State, geo_id: GeoIdPath) -> OrjsonRespo
     found = places.place_details(state.engine, geo_id.lower())
     if found is None:
         raise PlaceNotFound()
-    place = found.place
-    body: Item = _summary(place)
-    for geo_type, field in (
-        ("state", "states"),
-        ("county", "counties"),
-        ("city", "cities"),
-        ("jurisdiction", "jurisdictions"),
-        ("zip", "zips"),
-    ):
-        body[field] = _place_ref(found.related.get(geo_type, []))
-    body["permits_url"] = f"/v1/places/{place.geo_id}/permits"
-    body["metrics_url"] = f"/v1/places/{place.geo_id}/metrics"
+    body = details_json(found.place, found.related)
     return OrjsonResponse(body)
 
 
@@ -338,22 +307,6 @@ def list_place_permits(
     )
 
 
-def _money(value: Any) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _metrics_row(row: dict[str, Any]) -> Item:
-    return {
-        "month": row["month"],
-        "permit_count": row["permit_count"],
-        "job_value": _money(row["job_value"]),
-        "fees": _money(row["fees"]),
-        "median_approval_days": row["median_approval_days"],
-        "median_construction_days": row["median_construction_days"],
-        "active_contractors": row["active_contractors"],
-    }
-
-
 @router.get(
     "/places/{geo_id}/metrics",
     response_model=PlaceMetrics,
@@ -365,58 +318,21 @@ def read_place_metrics(
     _key: PlacesRead,
     state: State,
     geo_id: GeoIdPath,
-    start: Annotated[
-        IsoDate | None,
-        Query(
-            alias="from",
-            description="First month (any day in it), YYYY-MM-DD",
-            openapi_examples=example("2025-01-01"),
-        ),
-    ] = None,
-    end: Annotated[
-        IsoDate | None,
-        Query(
-            alias="to",
-            description="Last month (any day in it), YYYY-MM-DD",
-            openapi_examples=example("2026-12-31"),
-        ),
-    ] = None,
-    property_type: Annotated[
-        str,
-        Query(
-            max_length=30,
-            description="A property type, or 'all'; 'unknown' until parcels enrich permits",
-            openapi_examples=example("all"),
-        ),
-    ] = ALL,
-    tag: Annotated[
-        Tag | Literal["all"],
-        Query(
-            description="A tag (GET /v1/tags), or 'all' for every permit",
-            openapi_examples=example("solar"),
-        ),
-    ] = ALL,
+    asked: Annotated[MetricsFilters, Depends(metrics_filters)],
 ) -> OrjsonResponse:
     """Monthly permit count, job value, fees, median approval and construction days and
     active contractors, oldest month first, plus the current 12-month snapshot. Read from the
     rollups kept at ingest, never from the raw permits."""
-    first = start.replace(day=1) if start else None
-    if first and end and first > end:
-        raise invalid("from", f"from ({start}) is after to ({end}); swap them", "range_order")
     found = places.place_metrics(
-        state.engine, geo_id.lower(), property_type=property_type, tag=tag, start=first, end=end
+        state.engine,
+        geo_id.lower(),
+        property_type=asked.property_type,
+        tag=asked.tag,
+        start=asked.start,
+        end=asked.end,
     )
     if found is None:
         raise PlaceNotFound()
-    current = found.current
-    body: Item = {
-        "geo_id": geo_id.lower(),
-        "property_type": property_type,
-        "tag": tag,
-        "data": [_metrics_row(row) for row in found.monthly],
-        "returned": len(found.monthly),
-        "current": {**_metrics_row(current), "from_month": current["from_month"]}
-        if current
-        else None,
-    }
-    return OrjsonResponse(body)
+    return OrjsonResponse(
+        metrics_json(geo_id.lower(), asked.property_type, asked.tag, found.monthly, found.current)
+    )

@@ -7,13 +7,15 @@ Every list is ``{"data", "returned", "next_cursor"}``, paged like ``GET /v1/perm
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from pydantic import Field
 
 from permitdb.api.schemas.base import Schema
 from permitdb.normalize.geo_ids import GeoType
+from permitdb.store.places import Place
 from permitdb.vocabulary import PropertyClass, Status, StatusPhase, Tag
 
 Item = TypeVar("Item")
@@ -163,3 +165,71 @@ class PlaceMetrics(Schema):
         description="The 12 months ending with this month (as of the last sync); null when "
         "the place has no permit then"
     )
+
+
+def place_json(place: Place) -> dict[str, Any]:
+    """A :class:`PlaceSummary`, as a plain dict for orjson."""
+    return {
+        "geo_id": place.geo_id,
+        "type": place.type,
+        "name": place.name,
+        "state": place.state,
+        "permit_count": place.permit_count,
+    }
+
+
+_RELATED_FIELDS: Final = (
+    ("state", "states"),
+    ("county", "counties"),
+    ("city", "cities"),
+    ("jurisdiction", "jurisdictions"),
+    ("zip", "zips"),
+)
+
+
+def details_json(place: Place, related: Mapping[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """A :class:`PlaceDetails` from the place and its related places by type."""
+    body = place_json(place)
+    for geo_type, field in _RELATED_FIELDS:
+        body[field] = [{"geo_id": i, "name": name} for i, name in related.get(geo_type, [])]
+    body["permits_url"] = f"/v1/places/{place.geo_id}/permits"
+    body["metrics_url"] = f"/v1/places/{place.geo_id}/metrics"
+    return body
+
+
+def _money(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def metrics_row_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A :class:`PlaceMetricsRow` from a ``place_metrics`` row."""
+    return {
+        "month": row["month"],
+        "permit_count": row["permit_count"],
+        "job_value": _money(row["job_value"]),
+        "fees": _money(row["fees"]),
+        "median_approval_days": row["median_approval_days"],
+        "median_construction_days": row["median_construction_days"],
+        "active_contractors": row["active_contractors"],
+    }
+
+
+def metrics_json(
+    geo_id: str,
+    property_type: str,
+    tag: str,
+    monthly: Sequence[Mapping[str, Any]],
+    current: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A :class:`PlaceMetrics` body."""
+    snapshot = (
+        {**metrics_row_json(current), "from_month": current["from_month"]} if current else None
+    )
+    return {
+        "geo_id": geo_id,
+        "property_type": property_type,
+        "tag": tag,
+        "data": [metrics_row_json(row) for row in monthly],
+        "returned": len(monthly),
+        "current": snapshot,
+    }
