@@ -299,14 +299,20 @@ def _recount_places(conn: Connection, scope: _Scope, months: Sequence[date]) -> 
     conn.execute(sa.update(places).where(places.c.geo_id.in_(touched)).values(permit_count=count))
 
 
-def _recompute_snapshot(conn: Connection, scope: _Scope, today: date) -> None:
+def _recompute_snapshot(
+    conn: Connection, scope: _Scope, months: Sequence[date], today: date
+) -> None:
     """The 12 months ending with this month: only the scope's places while that window
-    stays, every place once a new month moves it on."""
+    stays (nothing when no changed month is in it), every place once a new month moves it."""
     m = place_metrics.c
     end = today.replace(day=1)
+    start = shift(end, 1 - SNAPSHOT_MONTHS)
     held = conn.execute(sa.select(sa.func.max(m.month)).where(m.months == SNAPSHOT_MONTHS)).scalar()
-    geos = scope.geos if held is not None and _as_date(held) == end else None
-    window = permit_month(conn.dialect).between(shift(end, 1 - SNAPSHOT_MONTHS), end)
+    moved = held is None or _as_date(held) != end
+    if not moved and not any(start <= month <= end for month in months):
+        return
+    geos = None if moved else scope.geos
+    window = permit_month(conn.dialect).between(start, end)
     snapshot = _Scope((window,), geos)
     _aggregate(conn, SNAPSHOT_MONTHS, sa.literal(end, sa.Date), snapshot, sa.true())
 
@@ -329,7 +335,7 @@ def refresh(conn: Connection, dataset: str, *, now: datetime) -> Refresh:
         scope = _Scope((month.in_(months),), _changed_places(conn, dataset, since))
         _aggregate(conn, 1, month, scope, place_metrics.c.month.in_(months))
         _recount_places(conn, scope, months)
-        _recompute_snapshot(conn, scope, now.date())
+        _recompute_snapshot(conn, scope, months, now.date())
     conn.execute(
         insert_or_update(conn.dialect, place_refreshes, ["dataset"], ["refreshed_through"]),
         {"dataset": dataset, "refreshed_through": newest},
