@@ -168,6 +168,9 @@ FILTERS: Final[list[tuple[str, Check]]] = [
     ("county=06111", lambda r, d: r["county_fips"] == "06111"),
     ("county=Ventura&state=CA", lambda r, d: r["county_fips"] == "06111"),
     ("zip=93063&zip=92821", lambda r, d: r["zip"] in ("93063", "92821")),
+    ("geo_id=state-co", lambda r, d: r["state"] == "CO"),
+    ("geo_id=county-06111", lambda r, d: r["county_fips"] == "06111"),
+    ("geo_id=zip-93063", lambda r, d: r["zip"] == "93063"),
     ("name=ELECTRIC", lambda r, d: "electric" in r["name"].lower()),
     (
         "license=1000-001",
@@ -483,3 +486,12 @@ def test_metrics_keep_to_the_window_and_the_tag(
     assert sum(m["permit_count"] for m in body["monthly"]) == len(inside)
     assert body["lifetime"]["permit_count"] == len(mine)  # lifetime ignores the window
     assert {t["tag"] for t in body["by_tag"]} >= ({tag} if inside else set())
+
+
+@pytest.mark.parametrize("geo_id", ["city-tx-austin", "jurisdiction-austin-tx", "nowhere"])
+def test_a_geo_id_that_places_no_business_address_is_refused(
+    client: TestClient, headers: dict[str, str], check_error: Callable[..., Any], geo_id: str
+) -> None:
+    response = client.get(f"/v1/contractors?geo_id={geo_id}", headers=headers)
+    check_error(response, 422, "invalid_parameter")
+    assert response.json()["error"]["details"][0]["loc"] == ["query", "geo_id"]

@@ -182,6 +182,16 @@ class JurisdictionNotFound(ApiError):
     default_message = "No jurisdiction has this slug. GET /v1/jurisdictions lists them all."
 
 
+class PlaceNotFound(ApiError):
+    status_code = 404
+    code = "place_not_found"
+    default_message = (
+        "No stored place has this geo id. Geo ids look like state-tx, county-48453, "
+        "city-tx-austin, zip-78701, jurisdiction-austin-tx or address-<16 hex>; find one with "
+        "GET /v1/places/search?q= or in a permit's geo_ids."
+    )
+
+
 class NotFound(ApiError):
     status_code = 404
     code = "not_found"
@@ -279,6 +289,7 @@ ERROR_CLASSES: tuple[type[ApiError], ...] = (
     AmbiguousPermitNumber,
     JurisdictionNotSupported,
     JurisdictionNotFound,
+    PlaceNotFound,
     NotFound,
     MethodNotAllowed,
     InvalidParameter,

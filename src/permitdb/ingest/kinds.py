@@ -4,7 +4,9 @@ page is written to, and what runs after the page in the same transaction.
 The pipeline (``ingest.run`` → ``page`` → ``commit`` → ``poison``) is the same for every kind:
 resumable pages, quarantined rejects, the schema contract. Only these steps differ. The
 ``after_write`` steps see the records that were written, inside the page's transaction, so
-what they derive (contractor links, place rollups) commits or rolls back with the page.
+what they derive (contractor links) commits or rolls back with the page. The ``after_run``
+steps run once after the last page, over what the whole run wrote (place rollups), so their
+set-based work is paid once per run rather than once per page.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from permitdb.errors import CatalogError
 from permitdb.normalize.licenses import normalize_license
 from permitdb.normalize.parcels import normalize_parcel
 from permitdb.normalize.record import normalize_record
+from permitdb.store import place_metrics
 from permitdb.store.contractors import (
     resolve_license_contractors,
     resolve_permit_contractors,
@@ -56,6 +59,13 @@ class AfterWrite(Protocol[R_contra]):
     ) -> None: ...
 
 
+class AfterRun(Protocol):
+    """A step over everything a sync wrote, once after its last page, in its own transaction;
+    it must catch up by itself if an earlier run ended before running it."""
+
+    def __call__(self, conn: Connection, entry: CatalogEntry, *, now: datetime) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Kind(Generic[R]):
     name: RecordKind
@@ -63,6 +73,12 @@ class Kind(Generic[R]):
     normalize: Normalizer[R]
     write: Writer[R]
     after_write: tuple[AfterWrite[R], ...] = ()
+    after_run: tuple[AfterRun, ...] = ()
+
+
+def refresh_places(conn: Connection, entry: CatalogEntry, *, now: datetime) -> None:
+    """Places and their monthly metrics, for the months the run's permits touched."""
+    place_metrics.refresh(conn, entry.slug, now=now)
 
 
 PERMITS: Kind[Any] = Kind(
@@ -71,6 +87,7 @@ PERMITS: Kind[Any] = Kind(
     normalize=normalize_record,
     write=upsert_permits_with_contractors,
     after_write=(resolve_permit_contractors,),
+    after_run=(refresh_places,),
 )
 
 

@@ -28,6 +28,7 @@ from permitdb.ingest import cursor as cursors
 from permitdb.ingest import origins
 from permitdb.ingest.commit import commit_page
 from permitdb.ingest.contract import SchemaContract
+from permitdb.ingest.kinds import kind_of
 from permitdb.ingest.page import normalize_page
 from permitdb.ingest.requarantine import retry_quarantined
 from permitdb.ingest.sync_lock import syncing
@@ -216,6 +217,9 @@ def _sync(
         if not isinstance(exc, PermitdbError):
             log.debug("ingest %s: unexpected error", entry.slug, exc_info=exc)
 
+    after_error = _after_run(engine, entry, clock)
+    if after_error is not None and status == "succeeded":
+        status, error = "failed", after_error
     cursor_after = plan.cursor_before
     if status == "succeeded" and entry.cursor is not None:
         cursor_after = cursors.later(
@@ -254,6 +258,20 @@ def _sync(
     if progress is not None:
         progress.finished(summary)
     return summary
+
+
+def _after_run(engine: Engine, entry: CatalogEntry, clock: Clock) -> str | None:
+    """Run the kind's once-per-run steps over what the committed pages wrote, whatever the
+    run's outcome; the error that stopped them, or None."""
+    try:
+        with engine.begin() as conn:
+            for step in kind_of(entry).after_run:
+                step(conn, entry, now=clock())
+    except Exception as exc:  # the pages are committed: say what failed, keep the run's log
+        log.warning("ingest %s: after-run step failed: %s", entry.slug, exc)
+        log.debug("ingest %s: after-run step failed", entry.slug, exc_info=exc)
+        return _outcome(exc)[1]
+    return None
 
 
 def _outcome(exc: Exception) -> tuple[RunStatus, str]:

@@ -1,4 +1,6 @@
-"""What the stored data covers, for the browse lists, and hints when a filter matches nothing.
+"""What the stored data covers, for the browse lists, and hints when a filter matches nothing;
+and the places by geo id (search, details, permits, metrics), read from the tables and rollups
+``store.place_metrics`` keeps at ingest.
 
 Every list comes whole from a ``CountCache`` (one GROUP BY per data version); the API pages it.
 The hint reads the same cached lists, and only for an empty page; the jurisdiction check asks
@@ -9,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from datetime import date
+from typing import Any, Final, Literal
 
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import Connection, Engine
 
 from permitdb.catalog.model import CatalogEntry, ValueMaps
+from permitdb.normalize.addresses import parse_street
 from permitdb.normalize.classify import classify
 from permitdb.services.counts import CountCache
+from permitdb.store import place_metrics as metrics_store
 from permitdb.store import places as store
 from permitdb.store.permit_filters import PermitQuery, city_key
 from permitdb.store.places import Scope
@@ -186,3 +191,115 @@ def _hint(parameter: str, value: str, browse: str, held: Collection[str]) -> Hin
         browse=browse,
         nearest=close,
     )
+
+
+# --- places by geo id ----------------------------------------------------------------------
+
+SEARCH_LIMIT_MAX: Final = 100
+_HINT_TYPES: Final = ("city", "county", "jurisdiction", "state")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceDetails:
+    place: store.Place
+    related: dict[str, list[tuple[str, str]]]  # type -> [(geo_id, name)], by geo id
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMetrics:
+    monthly: list[dict[str, Any]]
+    current: dict[str, Any] | None  # the snapshot row, with its window's first month
+
+
+def _search_key(q: str) -> str:
+    """Upper-case, single-spaced; a street address in USPS notation ('Street' → 'ST')."""
+    text = " ".join(q.upper().split())
+    street = parse_street(text)
+    return street.address if street is not None and street.address else text
+
+
+def search_places(engine: Engine, q: str, types: Sequence[str], limit: int) -> list[store.Place]:
+    """Places whose name starts with ``q``: exact names first, then most permits, then name.
+    A two-letter state code finds its state too."""
+    key = _search_key(q)
+    with engine.connect() as conn:
+        found = store.search_places(conn, key, types)
+        if len(key) == 2 and (not types or "state" in types):
+            found += store.find_places(conn, f"state-{key.lower()}")
+    ranked = sorted(
+        found,
+        key=lambda p: (p.name.upper() != key and p.key != key, -p.permit_count, p.name, p.geo_id),
+    )
+    best: dict[str, store.Place] = {}
+    for place in ranked:  # a city spelled two ways is one place
+        best.setdefault(place.geo_id, place)
+    return list(best.values())[:limit]
+
+
+def search_hint(engine: Engine, q: str) -> list[str]:
+    """The city, county, jurisdiction and state names nearest ``q``, for a search that found
+    nothing (read only then)."""
+    with engine.connect() as conn:
+        return nearest(q, store.names_of_type(conn, _HINT_TYPES))
+
+
+def place_details(engine: Engine, geo_id: str) -> PlaceDetails | None:
+    """One place with its related places by type; None when no place has this geo id."""
+    with engine.connect() as conn:
+        found = store.find_places(conn, geo_id)
+        if not found:
+            return None
+        place = found[0]
+        related: dict[str, list[tuple[str, str]]] = {}
+        if place.parents is not None:  # an address: the places it is in
+            names = store.place_names(conn, list(place.parents.values()))
+            pairs = [(related_id, *names[related_id]) for related_id in place.parents.values()]
+            links = [pair for pair in pairs if pair[0] in names]
+        else:
+            links = store.related_places(conn, geo_id)
+    for related_id, geo_type, name in links:
+        related.setdefault(geo_type, []).append((related_id, name))
+    return PlaceDetails(place, related)
+
+
+def place_query(engine: Engine, geo_id: str) -> PermitQuery | None:
+    """The permit search that lists a place's permits; None when no place has this geo id."""
+    with engine.connect() as conn:
+        found = store.find_places(conn, geo_id)
+    if not found:
+        return None
+    place = found[0]
+    if place.type == "city":
+        return PermitQuery(state=place.state, city=tuple(p.key.split("|", 1)[1] for p in found))
+    return {
+        "state": PermitQuery(state=place.key),
+        "county": PermitQuery(county_fips=(place.key,)),
+        "zip": PermitQuery(zip=(place.key,)),
+        "jurisdiction": PermitQuery(jurisdiction=(place.key,)),
+        "address": PermitQuery(address_key=place.key),
+    }[place.type]
+
+
+def place_metrics(
+    engine: Engine,
+    geo_id: str,
+    *,
+    property_type: str,
+    tag: str,
+    start: date | None,
+    end: date | None,
+) -> PlaceMetrics | None:
+    """A place's monthly rollups in [start, end] and its current snapshot; None when no place
+    has this geo id."""
+    with engine.connect() as conn:
+        if not store.find_places(conn, geo_id):
+            return None
+        monthly = store.place_metric_rows(conn, geo_id, 1, property_type, tag, start=start, end=end)
+        snapshot = store.place_metric_rows(
+            conn, geo_id, metrics_store.SNAPSHOT_MONTHS, property_type, tag
+        )
+    current = None
+    if snapshot:
+        row = dict(snapshot[0])
+        current = {**row, "from_month": metrics_store.shift(row["month"], 1 - row["months"])}
+    return PlaceMetrics([dict(row) for row in monthly], current)

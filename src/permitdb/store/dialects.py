@@ -170,6 +170,13 @@ def days_between(
     return sa.cast(end - start, Integer)
 
 
+def month_start(dialect: Dialect, day: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """The first day of ``day``'s month (NULL when it is); ISO text on SQLite, a date else."""
+    if is_sqlite(dialect):
+        return sa.type_coerce(sa.func.substr(day, 1, 7).concat("-01"), sa.Date)
+    return sa.cast(sa.func.date_trunc("month", day), sa.Date)
+
+
 # --- full-text search -------------------------------------------------------------------------
 
 

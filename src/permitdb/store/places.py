@@ -1,4 +1,5 @@
-"""Counts for the browse lists: stored values of one or more permit columns, and tags.
+"""Counts for the browse lists (stored values of one or more permit columns, and tags), and
+the places by geo id: search by name prefix, details, related places and metrics rows.
 
 Each count is one GROUP BY; ``services.places`` runs it once per data version, not per request.
 A ``Scope`` narrows it to a state or a jurisdiction, read through the indexes that lead with
@@ -9,12 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from permitdb.store.tables import datasets, permit_tags, permits
+from permitdb.store.tables import (
+    datasets,
+    permit_tags,
+    permits,
+    place_links,
+    place_metrics,
+    places,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +93,93 @@ def stored_jurisdictions(conn: Connection) -> list[str]:
     """Every jurisdiction slug with a registered dataset, sorted."""
     statement = sa.select(datasets.c.jurisdiction).distinct().order_by(datasets.c.jurisdiction)
     return list(conn.execute(statement).scalars())
+
+
+# --- places by geo id (normalize.geo_ids; kept by store.place_index) -------------------------
+
+SEARCH_CANDIDATES: Final = 500  # prefix matches read in key order, then ranked in Python
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    geo_id: str
+    type: str
+    name: str
+    state: str | None
+    permit_count: int
+    key: str  # the permits column value it stands for (the first, for a city spelled twice)
+    parents: dict[str, str] | None = None  # an address's places, by type
+
+
+_PLACE = (
+    places.c.geo_id,
+    places.c.type,
+    places.c.name,
+    places.c.state,
+    places.c.permit_count,
+    places.c.key,
+    places.c.parents,
+)
+
+
+def search_places(conn: Connection, prefix: str, types: Sequence[str]) -> list[Place]:
+    """Places whose upper-case name starts with ``prefix``, read off ``ix_places_*search_key``
+    as an index range, at most ``SEARCH_CANDIDATES`` of them in name order."""
+    where = [places.c.search_key >= prefix, places.c.search_key < prefix + "\U0010ffff"]
+    if types:
+        where.append(places.c.type.in_(types))
+    statement = sa.select(*_PLACE).where(*where).order_by(places.c.search_key)
+    return [Place(*row) for row in conn.execute(statement.limit(SEARCH_CANDIDATES))]
+
+
+def find_places(conn: Connection, geo_id: str) -> list[Place]:
+    """Every stored key of one geo id (two spellings of a city share it), oldest key first."""
+    statement = sa.select(*_PLACE).where(places.c.geo_id == geo_id).order_by(places.c.key)
+    return [Place(*row) for row in conn.execute(statement)]
+
+
+def related_places(conn: Connection, geo_id: str) -> list[tuple[str, str, str]]:
+    """``(geo_id, type, name)`` of every place sharing a permit with ``geo_id``."""
+    statement = (
+        sa.select(places.c.geo_id, places.c.type, sa.func.min(places.c.name))
+        .join(place_links, place_links.c.related_id == places.c.geo_id)
+        .where(place_links.c.geo_id == geo_id)
+        .group_by(places.c.geo_id, places.c.type)
+        .order_by(places.c.type, places.c.geo_id)
+    )
+    return [(row[0], row[1], row[2]) for row in conn.execute(statement)]
+
+
+def place_names(conn: Connection, geo_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """geo_id → (type, name) for the ids that are stored."""
+    statement = sa.select(places.c.geo_id, places.c.type, places.c.name).where(
+        places.c.geo_id.in_(geo_ids)
+    )
+    return {row[0]: (row[1], row[2]) for row in conn.execute(statement)}
+
+
+def names_of_type(conn: Connection, types: Sequence[str]) -> list[str]:
+    """Every name of places of ``types`` (for the nearest names when a search finds none)."""
+    statement = sa.select(places.c.name).where(places.c.type.in_(types)).distinct()
+    return list(conn.execute(statement).scalars())
+
+
+def place_metric_rows(
+    conn: Connection,
+    geo_id: str,
+    months: int,
+    property_type: str,
+    tag: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[sa.RowMapping]:
+    """Rollup rows of one place, oldest month first, read off the primary key."""
+    m = place_metrics.c
+    where = [m.geo_id == geo_id, m.months == months, m.property_type == property_type]
+    where.append(m.tag == tag)
+    if start is not None:
+        where.append(m.month >= start)
+    if end is not None:
+        where.append(m.month <= end)
+    return list(conn.execute(sa.select(place_metrics).where(*where).order_by(m.month)).mappings())

@@ -516,3 +516,67 @@ contractor_pins = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Index("ix_contractor_pins_mention_key", "mention_key"),
 )
+
+# --- places: the geo ids permits are in (normalize.geo_ids), and their monthly metrics --------
+
+# One row per stored value that names a place: ``key`` is the permits column value it stands
+# for (a state code, a county FIPS, a ZIP, a jurisdiction slug, ``STATE|CITY``, an
+# address_key). Two spellings of one city share a geo_id, so geo_id is indexed, not unique.
+places = Table(
+    "places",
+    metadata,
+    Column("type", String(20), nullable=False),  # address | city | county | jurisdiction | ...
+    Column("key", Text, nullable=False),
+    Column("geo_id", String(130), nullable=False),
+    Column("name", Text, nullable=False),  # USPS notation for an address
+    Column("search_key", Text, nullable=False),  # upper-case name: prefix search by range
+    Column("state", String(2)),
+    # permits in the monthly rollups (every month, property type and tag): search ranks by it
+    Column("permit_count", Integer, nullable=False, default=0),
+    # an address's own places (the others' hierarchy is place_links)
+    Column("parents", Json),
+    Column("first_seen_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("type", "key"),
+    Index("ix_places_geo_id", "geo_id"),
+    Index("ix_places_search_key", "search_key"),
+    Index("ix_places_type_search_key", "type", "search_key"),
+)
+
+# Places that share a permit, both ways (a city and its counties, ZIPs, jurisdictions, state):
+# the hierarchy of every place but addresses.
+place_links = Table(
+    "place_links",
+    metadata,
+    Column("geo_id", String(130), nullable=False),
+    Column("related_id", String(130), nullable=False),
+    PrimaryKeyConstraint("geo_id", "related_id"),
+)
+
+# Rollups kept at ingest (store.place_metrics): per place, month, property type and tag, with
+# ``all`` rows for every property type and every tag. ``months`` is 1 for a calendar month and
+# 12 for the current snapshot (the 12 months ending with ``month``).
+place_metrics = Table(
+    "place_metrics",
+    metadata,
+    Column("geo_id", String(130), nullable=False),
+    Column("months", Integer, nullable=False),
+    Column("property_type", String(30), nullable=False),
+    Column("tag", String(30), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("permit_count", Integer, nullable=False),
+    Column("job_value", Money),
+    Column("fees", Money),
+    Column("median_approval_days", Float),
+    Column("median_construction_days", Float),
+    Column("active_contractors", Integer, nullable=False),
+    PrimaryKeyConstraint("geo_id", "months", "property_type", "tag", "month"),
+    Index("ix_place_metrics_months_month", "months", "month"),
+)
+
+# How far each dataset's permits are in the places and rollups: its newest updated_at then.
+place_refreshes = Table(
+    "place_refreshes",
+    metadata,
+    Column("dataset", String(200), ForeignKey("datasets.slug"), primary_key=True),
+    Column("refreshed_through", UtcDateTime(), nullable=False),
+)

@@ -12,18 +12,19 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 
 from permitdb.api.app import create_app
 from permitdb.api.limits import SERVER_HEAD_BYTES
 from permitdb.canonical import PermitRecord
+from permitdb.store import place_metrics
 
 Store = Callable[..., list[PermitRecord]]
 
@@ -42,8 +43,12 @@ SEEDS: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-def seeded(store: Store) -> list[PermitRecord]:
-    return store(*SEEDS)
+def seeded(store: Store, engine: Engine) -> list[PermitRecord]:
+    records = store(*SEEDS)
+    with engine.begin() as conn:  # the places and metrics an ingest would keep
+        for dataset in sorted({record.dataset for record in records}):
+            place_metrics.refresh(conn, dataset, now=datetime.now(UTC))
+    return records
 
 
 @contextmanager

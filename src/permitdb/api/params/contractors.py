@@ -8,7 +8,7 @@ DataJackpot's, PermitFlow's and Shovels' contractor requests.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from fastapi import Query
 from pydantic import Field, StringConstraints, field_validator
@@ -25,6 +25,7 @@ from permitdb.api.params.permit_filters import (
 from permitdb.api.params.permits import invalid, parsed, tag_list
 from permitdb.api.params.types import CURSOR_EXAMPLE, Cursor, Dollars, IsoDate, TagFilter
 from permitdb.api.schemas.base import Schema
+from permitdb.normalize import geo_ids
 from permitdb.normalize.contractors import license_key
 from permitdb.store.contractor_queries import ContractorQuery
 from permitdb.store.fulltext import FullTextSyntaxError, parse
@@ -55,6 +56,13 @@ class ContractorFilters(Schema):
         max_length=MAX_VALUES,
         description="Business address ZIP code; repeatable",
         examples=[["93063"]],
+    )
+    geo_id: str | None = Field(
+        None,
+        max_length=geo_ids.MAX_LENGTH,
+        description="A state, county or ZIP geo id (docs/places.md), as Shovels' geo_id: the "
+        "business address is in it",
+        examples=["county-06111"],
     )
     name: Text | None = Field(None, description="Name contains, any case", examples=["electric"])
     license: Text | None = Field(
@@ -169,14 +177,18 @@ def to_query(filters: ContractorFilters) -> ContractorQuery:
     )
     tags, not_tags = parsed("tags", "query", tag_list, filters.tags)
     counties = parsed("county", "query", county_codes, filters.county, filters.state)
+    place = _place(filters.geo_id) if filters.geo_id else None
+    state = filters.state.upper() if filters.state else None
+    if place is not None and place.type == "state" and state and place.value != state:
+        raise invalid("geo_id", f"{filters.geo_id} is not in state {filters.state}")
     key = license_key(filters.license) if filters.license else None
     if filters.license and not key:
         raise invalid("license", "holds no letter or digit", "value_error")
     return ContractorQuery(
-        state=filters.state.upper() if filters.state else None,
+        state=filters.state.upper() if filters.state else _geo(place, "state"),
         city=tuple(dict.fromkeys(filters.city)),
-        county_fips=counties,
-        zip=tuple(dict.fromkeys(z[:5] for z in filters.zip)),
+        county_fips=counties + _geo_list(place, "county"),
+        zip=tuple(dict.fromkeys([*(z[:5] for z in filters.zip), *_geo_list(place, "zip")])),
         name=filters.name,
         license_key=key,
         license_status=tuple(dict.fromkeys(filters.license_status)),
@@ -205,3 +217,31 @@ async def contractor_filters(
     filters: Annotated[ContractorFilters, Query()],
 ) -> ContractorFilters:
     return filters
+
+
+# A contractor is placed by its business address, which has a state, a county and a ZIP code
+# (a city name is matched as written, so its geo id's slug would miss spellings).
+_CONTRACTOR_GEO_TYPES: Final = ("state", "county", "zip")
+
+
+def _place(geo_id: str) -> geo_ids.GeoId:
+    place = geo_ids.parse(geo_id)
+    if place is None:
+        raise invalid("geo_id", f"{geo_id!r} is not a geo id (docs/places.md)", "geo_id")
+    if place.type not in _CONTRACTOR_GEO_TYPES:
+        raise invalid(
+            "geo_id",
+            f"contractors are found by a state, county or ZIP geo id, not a {place.type} one: "
+            "use city= for a city, or GET /v1/places/{geo_id} for its county and ZIP ids",
+            "geo_id",
+        )
+    return place
+
+
+def _geo(place: geo_ids.GeoId | None, geo_type: str) -> str | None:
+    return place.value if place is not None and place.type == geo_type else None
+
+
+def _geo_list(place: geo_ids.GeoId | None, geo_type: str) -> tuple[str, ...]:
+    value = _geo(place, geo_type)
+    return (value,) if value is not None else ()

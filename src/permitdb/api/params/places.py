@@ -1,16 +1,24 @@
-"""Query parameters of the browse lists that narrow them (paging is ``api.paging``)."""
+"""Query parameters of the browse lists that narrow them (paging is ``api.paging``), and the
+geo id and metrics parameters of ``/v1/places``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Path, Query
 
 from permitdb.api.errors import UnknownJurisdiction
 from permitdb.api.openapi import example
+from permitdb.api.params.permits import invalid
+from permitdb.api.params.types import IsoDate
 from permitdb.api.state import ApiState
+from permitdb.normalize import geo_ids
 from permitdb.services import places
+from permitdb.store.place_metrics import ALL
+from permitdb.vocabulary import Tag
 
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
@@ -60,3 +68,63 @@ def check_jurisdictions(state: ApiState, slugs: Sequence[str]) -> None:
             for slug, close in unknown.items()
         ],
     )
+
+
+GeoIdPath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=geo_ids.MAX_LENGTH,
+        description="A geo id: state-tx, county-48453, city-tx-austin, zip-78701, "
+        "jurisdiction-austin-tx or address-<16 hex> (docs/places.md)",
+        openapi_examples=example("city-tx-austin"),
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsFilters:
+    start: date | None  # the first day of the from month
+    end: date | None
+    property_type: str
+    tag: str
+
+
+async def metrics_filters(
+    start: Annotated[
+        IsoDate | None,
+        Query(
+            alias="from",
+            description="First month (any day in it), YYYY-MM-DD",
+            openapi_examples=example("2025-01-01"),
+        ),
+    ] = None,
+    end: Annotated[
+        IsoDate | None,
+        Query(
+            alias="to",
+            description="Last month (any day in it), YYYY-MM-DD",
+            openapi_examples=example("2026-12-31"),
+        ),
+    ] = None,
+    property_type: Annotated[
+        str,
+        Query(
+            max_length=30,
+            description="A property type, or 'all'; 'unknown' until parcels enrich permits",
+            openapi_examples=example("all"),
+        ),
+    ] = ALL,
+    tag: Annotated[
+        Tag | Literal["all"],
+        Query(
+            description="A tag (GET /v1/tags), or 'all' for every permit",
+            openapi_examples=example("solar"),
+        ),
+    ] = ALL,
+) -> MetricsFilters:
+    """The metrics' months and dimensions; 422 ``range_order`` when from is after to."""
+    first = start.replace(day=1) if start else None
+    if first and end and first > end:
+        raise invalid("from", f"from ({start}) is after to ({end}); swap them", "range_order")
+    return MetricsFilters(first, end, property_type, tag)

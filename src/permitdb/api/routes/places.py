@@ -1,5 +1,6 @@
 """The browse lists: which states, cities, ZIP codes, tags, statuses, property classes and raw
-permit types the stored data holds, each with its record count.
+permit types the stored data holds, each with its record count; and the places by geo id
+(``places:read``): search, details with hierarchy, permits and monthly metrics.
 
 Key required (``permits:read``): the counts describe the data itself. Each list pages like
 ``GET /v1/permits`` (``api.paging``); the counts come from ``services.places``, counted once
@@ -9,25 +10,50 @@ per data version.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
-from permitdb.api.auth import AUTH_ERRORS, PermitsRead
-from permitdb.api.errors import InvalidCursor, UnknownJurisdiction, error_responses
+from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, PermitsRead, PlacesRead
+from permitdb.api.cursors import decode_cursor, encode_cursor
+from permitdb.api.errors import (
+    InvalidCursor,
+    InvalidParameter,
+    PlaceNotFound,
+    UnknownJurisdiction,
+    error_responses,
+)
+from permitdb.api.openapi import example, link_to
 from permitdb.api.paging import Item, Key, ListPaging, list_paging, page_body
-from permitdb.api.params.places import check_jurisdictions, jurisdiction_filter, state_filter
+from permitdb.api.params.places import (
+    GeoIdPath,
+    MetricsFilters,
+    check_jurisdictions,
+    jurisdiction_filter,
+    metrics_filters,
+    state_filter,
+)
 from permitdb.api.responses import OrjsonResponse
+from permitdb.api.schemas.permits import PermitPage, permit_json
 from permitdb.api.schemas.places import (
     CityList,
     PermitTypeList,
+    PlaceDetails,
+    PlaceMetrics,
+    PlaceSearch,
     PropertyClassList,
     StateList,
     StatusList,
     TagList,
     ZipList,
+    details_json,
+    metrics_json,
+    place_json,
 )
 from permitdb.api.state import ApiState, State
+from permitdb.normalize.geo_ids import GeoType
+from permitdb.services import permits as permit_service
 from permitdb.services import places
 from permitdb.vocabulary import (
     PROPERTY_CLASS_MEANINGS,
@@ -158,3 +184,155 @@ def list_permit_types(
     ]
     filters = {"jurisdiction": jurisdiction}
     return _page(state, items, paging, lambda i: (i["dataset"], i["permit_type"]), filters)
+
+
+# --- places by geo id (docs/places.md): search, details, permits, metrics ----------------------
+
+_PLACE_ERRORS = error_responses(*AUTH_ERRORS, PlaceNotFound)
+
+
+@router.get(
+    "/places/search",
+    response_model=PlaceSearch,
+    summary="Search places by name",
+    tags=["places"],
+    responses={
+        **error_responses(*AUTH_ERRORS, InvalidParameter, PlaceNotFound),
+        **link_to("read_place", "The best match", geo_id="$response.body#/data/0/geo_id"),
+    },
+)
+def search_places(
+    _key: PlacesRead,
+    state: State,
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Start of the name: an address ('812 San Antonio Street' reads as "
+            "USPS '812 SAN ANTONIO ST'), city, county, jurisdiction, state or ZIP code",
+            openapi_examples=example("Austin"),
+        ),
+    ],
+    place_type: Annotated[
+        GeoType | None,
+        Query(
+            alias="type", description="Only places of this type", openapi_examples=example("city")
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=places.SEARCH_LIMIT_MAX,
+            description="Most results",
+            openapi_examples=example(10),
+        ),
+    ] = 10,
+) -> OrjsonResponse:
+    """Places whose name starts with ``q``: exact names first, then the places with most
+    permits. Addresses are only those a stored permit has. 404 ``place_not_found`` with the
+    nearest city, county, jurisdiction and state names when nothing matches."""
+    types = [place_type] if place_type else []
+    found = places.search_places(state.engine, q, types, limit)
+    if not found:
+        close = places.search_hint(state.engine, q)
+        suggestion = f" Nearest names: {', '.join(close)}." if close else ""
+        raise PlaceNotFound(
+            f"No stored place{f' of type {place_type}' if place_type else ''} has a name "
+            f"starting with '{q}'. "
+            f"Try fewer letters, another type, or GET /v1/cities and /v1/zips.{suggestion}",
+            details=[
+                {
+                    "loc": ["query", "q"],
+                    "msg": "no place matches",
+                    "type": "place_not_found",
+                    "nearest": close,
+                }
+            ],
+        )
+    return OrjsonResponse({"data": [place_json(p) for p in found], "returned": len(found)})
+
+
+@router.get(
+    "/places/{geo_id}",
+    response_model=PlaceDetails,
+    summary="Get one place and its hierarchy",
+    tags=["places"],
+    responses={
+        **_PLACE_ERRORS,
+        **link_to("list_place_permits", "The place's permits", geo_id="$response.body#/geo_id"),
+    },
+)
+def read_place(_key: PlacesRead, state: State, geo_id: GeoIdPath) -> OrjsonResponse:
+    """The place, and the places it shares permits with, by type: a city's counties,
+    jurisdictions, ZIP codes and state; a county's cities...; an address's own places."""
+    found = places.place_details(state.engine, geo_id.lower())
+    if found is None:
+        raise PlaceNotFound()
+    body = details_json(found.place, found.related)
+    return OrjsonResponse(body)
+
+
+@router.get(
+    "/places/{geo_id}/permits",
+    response_model=PermitPage,
+    summary="List a place's permits",
+    tags=["places"],
+    responses={
+        **error_responses(*AUTH_ERRORS, PlaceNotFound, InvalidCursor),
+        **link_to("read_permit", "The first permit", permit_id="$response.body#/data/0/id"),
+    },
+)
+def list_place_permits(
+    key: PlacesRead, state: State, geo_id: GeoIdPath, paging: Paging
+) -> OrjsonResponse:
+    """The place's permits, newest issue date first, cursor-paged like GET /v1/permits."""
+    query = places.place_query(state.engine, geo_id.lower())
+    if query is None:
+        raise PlaceNotFound()
+    query = replace(query, limit=paging.limit)
+    secret = state.settings.signing_secrets()
+    after = decode_cursor(paging.cursor, query, secret) if paging.cursor else None
+    page = permit_service.search(state.engine, query, after=after, include_count=False)
+    people = PEOPLE_SCOPE in key.scopes
+    return OrjsonResponse(
+        {
+            "data": [permit_json(r, include_raw=False, people=people) for r in page.records],
+            "returned": len(page.records),
+            "next_cursor": (
+                encode_cursor(page.next_keyset, query, secret) if page.next_keyset else None
+            ),
+        }
+    )
+
+
+@router.get(
+    "/places/{geo_id}/metrics",
+    response_model=PlaceMetrics,
+    summary="Get a place's monthly metrics",
+    tags=["places"],
+    responses=error_responses(*AUTH_ERRORS, PlaceNotFound, InvalidParameter),
+)
+def read_place_metrics(
+    _key: PlacesRead,
+    state: State,
+    geo_id: GeoIdPath,
+    asked: Annotated[MetricsFilters, Depends(metrics_filters)],
+) -> OrjsonResponse:
+    """Monthly permit count, job value, fees, median approval and construction days and
+    active contractors, oldest month first, plus the current 12-month snapshot. Read from the
+    rollups kept at ingest, never from the raw permits."""
+    found = places.place_metrics(
+        state.engine,
+        geo_id.lower(),
+        property_type=asked.property_type,
+        tag=asked.tag,
+        start=asked.start,
+        end=asked.end,
+    )
+    if found is None:
+        raise PlaceNotFound()
+    return OrjsonResponse(
+        metrics_json(geo_id.lower(), asked.property_type, asked.tag, found.monthly, found.current)
+    )

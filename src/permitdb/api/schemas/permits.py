@@ -16,6 +16,7 @@ from sqlalchemy import RowMapping
 
 from permitdb.api.schemas.base import Schema
 from permitdb.canonical import PermitRecord
+from permitdb.normalize import geo_ids
 from permitdb.services.permits import Joined
 from permitdb.vocabulary import (
     LicenseStatus,
@@ -88,6 +89,17 @@ class Address(Sparse):
     county_fips: str | None = Field(description="Five-digit county FIPS code")
     key: str | None = Field(description="Same building, same key, across permits (address_key)")
     original: OriginalAddress = Field(description="The address exactly as the source sent it")
+
+
+class GeoIds(Sparse):
+    """The permit's places as geo ids (docs/places.md): GET /v1/places/{geo_id} for each."""
+
+    address_id: str | None = Field(description="Its address, e.g. 'address-3382b407b43dc730'")
+    city_id: str | None = Field(description="Its city, e.g. 'city-ca-los-angeles'")
+    county_id: str | None = Field(description="Its county, e.g. 'county-06037'")
+    jurisdiction_id: str | None = Field(description="e.g. 'jurisdiction-los-angeles-ca'")
+    state_id: str | None = Field(description="Its state, e.g. 'state-ca'")
+    zip_id: str | None = Field(description="Its ZIP code, e.g. 'zip-90012'")
 
 
 class Location(Sparse):
@@ -179,6 +191,7 @@ class Permit(PermitIdentity, Sparse):
     square_feet: int | None = Field(description="Total square feet")
     stories: int | None = Field(description="Number of stories")
     address: Address = Field(description="Standardized and original address")
+    geo_ids: GeoIds = Field(description="The places it is in, as geo ids (as Shovels' geo_ids)")
     location: Location | None = Field(description="Point, or null when unknown")
     parcel_id: str | None = Field(description="Parcel id (APN / PIN / BBL)")
     contractor: Contractor | None = Field(description="Contractor, or null when not published")
@@ -320,6 +333,12 @@ def dates_json(r: PermitRecord) -> dict[str, date | None]:
     }
 
 
+def geo_ids_json(r: PermitRecord) -> dict[str, str | None]:
+    """The ``geo_ids`` object, from the record's own columns (no query)."""
+    ids = geo_ids.permit_geo_ids(r)
+    return {f"{geo_type}_id": geo_id for geo_type, geo_id in ids.items()}
+
+
 def permit_license_json(lic: RowMapping) -> dict[str, Any]:
     """A licence row as :class:`PermitLicense`."""
     return {
@@ -393,6 +412,7 @@ def permit_json(
                 "zip": r.original_zip,
             },
         },
+        "geo_ids": geo_ids_json(r),
         "location": (
             {"latitude": r.latitude, "longitude": r.longitude, "source": r.location_source}
             if r.latitude is not None and r.longitude is not None
