@@ -26,6 +26,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bench import lookup_bench, sort_bench
 from bench.browse_bench import BROWSE, BROWSE_LABELS, browse_load
+from bench.entities_bench import (
+    ENTITY_LABELS,
+    ENTITY_QUERIES,
+    EntityParams,
+    entity_load,
+    entity_params,
+)
 from bench.load import Load, Recorder, RequestFailed, Stats, Task, drive
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.fulltext import fts5_excluded, fts5_expression, parse
@@ -54,6 +61,7 @@ QUERY_LABELS: Final = {
     **lookup_bench.LABELS,
     **sort_bench.QUERY_LABELS,
     **BROWSE_LABELS,
+    **ENTITY_LABELS,
 }
 QUERIES: Final = tuple(QUERY_LABELS)
 
@@ -95,6 +103,7 @@ class Params:
     windows: list[tuple[date, date]]
     points: list[tuple[float, float]]  # (lat, lng) of stored permits
     pages: int
+    entities: EntityParams  # the contractor and place the entity cells ask for
     limit: int = 100
 
 
@@ -121,7 +130,14 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
     windows = [(start, start + timedelta(days=WINDOW_DAYS)) for start in starts]
     rng.shuffle(ids)
     rng.shuffle(numbers)
-    return Params(ids=ids, numbers=numbers, windows=windows, points=points, pages=pages)
+    return Params(
+        ids=ids,
+        numbers=numbers,
+        windows=windows,
+        points=points,
+        pages=pages,
+        entities=entity_params(engine),
+    )
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -343,6 +359,8 @@ def load_for(cell: Cell, engine: Engine, base_url: str, key: str, params: Params
         return sort_bench.load_for(cell.path, cell.query, engine, base_url, key, params)
     if cell.query in BROWSE:
         return browse_load(cell.path, cell.query, engine, base_url, key)
+    if cell.query in ENTITY_QUERIES:
+        return entity_load(cell.path, cell.query, engine, base_url, key, params.entities)
     if cell.path == "API":
         return api_load(base_url, key, params, cell.query)
     if cell.path == "store":
