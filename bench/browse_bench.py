@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Final
 
@@ -51,29 +52,41 @@ BROWSE_LABELS: Final = {
 }
 
 
-def _found(rows: list[Any], query: str) -> None:
+def _found(rows: list[Any] | None, query: str) -> None:
     if not rows:
         raise RequestFailed(f"no rows for {query}")
+
+
+def repeated_get(
+    base_url: str,
+    key: str,
+    api_path: str,
+    api_params: dict[str, Any],
+    rows_of: Callable[[Any], list[Any] | None],
+    query: str,
+) -> Load[httpx.Client]:
+    """One GET over HTTP, asked again and again; its answer must hold rows (``rows_of``)."""
+
+    def session() -> AbstractContextManager[httpx.Client]:
+        return httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60)
+
+    def fetch(client: httpx.Client) -> None:
+        response = client.get(api_path, params=api_params)
+        if response.status_code != 200:
+            raise RequestFailed(f"GET {api_path}: {response.status_code} {response.text[:300]}")
+        _found(rows_of(orjson.loads(response.content)), query)
+
+    def task(client: httpx.Client, recorder: Recorder) -> None:
+        recorder.timed(lambda: fetch(client))
+
+    return Load(session, [task], (RequestFailed, httpx.HTTPError))
 
 
 def browse_load(path: str, query: str, engine: Engine, base_url: str, key: str) -> Load[Any]:
     """The work of one browse cell: the same list asked for again and again."""
     api_path, api_params, columns, scope, sql, bound = BROWSE[query]
     if path == "API":
-
-        def session() -> AbstractContextManager[httpx.Client]:
-            return httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60)
-
-        def fetch_api(client: httpx.Client) -> None:
-            response = client.get(api_path, params=api_params)
-            if response.status_code != 200:
-                raise RequestFailed(f"GET {api_path}: {response.status_code} {response.text[:300]}")
-            _found(orjson.loads(response.content)["data"], query)
-
-        def api_task(client: httpx.Client, recorder: Recorder) -> None:
-            recorder.timed(lambda: fetch_api(client))
-
-        return Load(session, [api_task], (RequestFailed, httpx.HTTPError))
+        return repeated_get(base_url, key, api_path, api_params, lambda body: body["data"], query)
 
     def fetch_db() -> None:
         with engine.connect() as conn:

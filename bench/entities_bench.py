@@ -13,16 +13,15 @@ drawn from the loaded database, which resolution and the place refresh filled at
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-import httpx
-import orjson
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bench.browse_bench import repeated_get
 from bench.load import Load, Recorder, RequestFailed
 from permitdb.canonical import FIELD_NAMES
 from permitdb.store.contractor_queries import ContractorQuery, search_contractors
@@ -86,6 +85,11 @@ def _found(rows: list[Any] | None, query: str) -> None:
         raise RequestFailed(f"no rows for {query}")
 
 
+def _rows(body: Any) -> list[Any] | None:
+    """A page's ``data``, or a metrics answer's ``monthly``."""
+    return body.get("data") or body.get("monthly")  # type: ignore[no-any-return]
+
+
 def _requests(params: EntityParams) -> dict[str, tuple[str, dict[str, Any]]]:
     return {
         "contractor search": ("/v1/contractors", {"state": STATE, "limit": LIMIT}),
@@ -134,21 +138,7 @@ def entity_load(
     """The work of one contractor or place cell: the same request asked again and again."""
     if path == "API":
         api_path, api_params = _requests(params)[query]
-
-        def session() -> AbstractContextManager[httpx.Client]:
-            return httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60)
-
-        def fetch_api(client: httpx.Client) -> None:
-            response = client.get(api_path, params=api_params)
-            if response.status_code != 200:
-                raise RequestFailed(f"GET {api_path}: {response.status_code} {response.text[:300]}")
-            body = orjson.loads(response.content)
-            _found(body.get("data") or body.get("monthly"), query)
-
-        def api_task(client: httpx.Client, recorder: Recorder) -> None:
-            recorder.timed(lambda: fetch_api(client))
-
-        return Load(session, [api_task], (RequestFailed, httpx.HTTPError))
+        return repeated_get(base_url, key, api_path, api_params, _rows, query)
 
     read = _store_reads(params)[query]
     sql, bound = _sql(params)[query]
