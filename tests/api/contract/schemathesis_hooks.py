@@ -16,6 +16,10 @@ between parameters, or about the data, not about one parameter's shape):
   no county of the state has: type ``unknown_county``;
 * coordinates outside the globe or a box whose west is east of its east: type
   ``coordinate_range`` (their shape is in the document, their bounds are not);
+* a ``polygon`` object that is no valid GeoJSON Polygon or MultiPolygon (its type, closed
+  rings, positions, the vertex cap): type ``geometry``;
+* text holding a NUL or an unpaired surrogate anywhere in a JSON body (the strict models refuse
+  it before any field is read; a string schema admits every code point);
 * a ``q`` outside the full-text grammar (an unbalanced quote, a dangling ``OR``, a control
   character: docs/api.md, Full-text syntax): type ``full_text_syntax``.
 
@@ -51,8 +55,12 @@ BY_DESIGN = frozenset(
         "full_text_syntax",
         "unknown_county",
         "coordinate_range",
+        "geometry",
     }
 )
+
+
+NUL_OR_SURROGATE = "contains a NUL or an unpaired surrogate"
 
 
 def refused_by_design(error: dict[str, Any]) -> bool:
@@ -60,6 +68,10 @@ def refused_by_design(error: dict[str, Any]) -> bool:
     if error.get("code") in ("invalid_cursor", "unknown_jurisdiction"):
         return True
     details = error.get("details") or []
+    if details and all(
+        isinstance(d, dict) and NUL_OR_SURROGATE in str(d.get("msg")) for d in details
+    ):
+        return True
     return (
         error.get("code") == "invalid_parameter"
         and bool(details)

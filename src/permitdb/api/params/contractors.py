@@ -8,7 +8,7 @@ DataJackpot's, PermitFlow's and Shovels' contractor requests.
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated
 
 from fastapi import Query
 from pydantic import Field, StringConstraints, field_validator
@@ -60,6 +60,7 @@ class ContractorFilters(Schema):
     geo_id: str | None = Field(
         None,
         max_length=geo_ids.MAX_LENGTH,
+        pattern=r"^(?i:state|county|zip)-[A-Za-z0-9]+$",
         description="A state, county or ZIP geo id (docs/places.md), as Shovels' geo_id: the "
         "business address is in it",
         examples=["county-06111"],
@@ -219,22 +220,12 @@ async def contractor_filters(
     return filters
 
 
-# A contractor is placed by its business address, which has a state, a county and a ZIP code
-# (a city name is matched as written, so its geo id's slug would miss spellings).
-_CONTRACTOR_GEO_TYPES: Final = ("state", "county", "zip")
-
-
 def _place(geo_id: str) -> geo_ids.GeoId:
+    """A state, county or ZIP geo id (the field's pattern admits no other type): a contractor
+    is placed by its business address, whose city is matched as written, not by a slug."""
     place = geo_ids.parse(geo_id)
     if place is None:
         raise invalid("geo_id", f"{geo_id!r} is not a geo id (docs/places.md)", "geo_id")
-    if place.type not in _CONTRACTOR_GEO_TYPES:
-        raise invalid(
-            "geo_id",
-            f"contractors are found by a state, county or ZIP geo id, not a {place.type} one: "
-            "use city= for a city, or GET /v1/places/{geo_id} for its county and ZIP ids",
-            "geo_id",
-        )
     return place
 
 

@@ -33,6 +33,13 @@ class CoordinateRange(ValueError):
     kind: Final = "coordinate_range"
 
 
+class InvalidGeometry(ValueError):
+    """A polygon object that is not a valid GeoJSON Polygon or MultiPolygon (its type, closed
+    rings, positions, vertex cap): rules about the data that the document's object cannot state."""
+
+    kind: Final = "geometry"
+
+
 class CountyWithoutState(ValueError):
     kind: Final = "combination"
 
@@ -91,7 +98,7 @@ def county_codes(county: str | None, state: str | None) -> tuple[str, ...]:
 
 def _ring(coordinates: Any) -> Ring:
     if not isinstance(coordinates, list) or len(coordinates) < 4:
-        raise ValueError("each ring is a closed list of at least 4 [lng, lat] positions")
+        raise InvalidGeometry("each ring is a closed list of at least 4 [lng, lat] positions")
     points: list[tuple[float, float]] = []
     for position in coordinates:
         if (
@@ -99,11 +106,11 @@ def _ring(coordinates: Any) -> Ring:
             or len(position) < 2
             or not all(isinstance(n, int | float) and not isinstance(n, bool) for n in position)
         ):
-            raise ValueError("each position is [longitude, latitude] in decimal degrees")
+            raise InvalidGeometry("each position is [longitude, latitude] in decimal degrees")
         _check_point(float(position[1]), float(position[0]))
         points.append((float(position[0]), float(position[1])))
     if points[0] != points[-1]:
-        raise ValueError("a ring must end where it starts (GeoJSON linear ring)")
+        raise InvalidGeometry("a ring must end where it starts (GeoJSON linear ring)")
     return tuple(points[:-1])
 
 
@@ -118,10 +125,10 @@ def polygon_rings(geometry: dict[str, Any] | None) -> tuple[Ring, ...]:
     elif kind == "MultiPolygon" and isinstance(coordinates, list):
         polygons = coordinates
     else:
-        raise ValueError("give a GeoJSON Polygon or MultiPolygon geometry object")
+        raise InvalidGeometry("give a GeoJSON Polygon or MultiPolygon geometry object")
     if not all(isinstance(polygon, list) and polygon for polygon in polygons):
-        raise ValueError("each polygon is a non-empty list of rings")
+        raise InvalidGeometry("each polygon is a non-empty list of rings")
     rings = tuple(_ring(ring) for polygon in polygons for ring in polygon)
     if sum(len(ring) for ring in rings) > MAX_VERTICES:
-        raise ValueError(f"at most {MAX_VERTICES} vertices; simplify the polygon")
+        raise InvalidGeometry(f"at most {MAX_VERTICES} vertices; simplify the polygon")
     return rings

@@ -29,7 +29,7 @@ from permitdb.api.errors import (
 from permitdb.api.openapi import example
 from permitdb.api.paging import ListPaging, list_paging
 from permitdb.api.params.geography import county_codes
-from permitdb.api.params.permits import invalid
+from permitdb.api.params.permits import parsed
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.parcels import ParcelDetail, ParcelPage, owner_names, parcel_json
 from permitdb.api.schemas.permits import PermitPage, permit_json
@@ -161,10 +161,7 @@ def parcel_query(
     property_min_unit_count: Whole = None,
     property_max_unit_count: Whole = None,
 ) -> ParcelQuery:
-    try:
-        counties = county_codes(county_name, state)
-    except ValueError as exc:
-        raise invalid("county_name", str(exc)) from exc
+    counties = parsed("county_name", "query", county_codes, county_name, state)
     return ParcelQuery(
         state=state,
         county_fips=counties,
