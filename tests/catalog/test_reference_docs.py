@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from permitdb.catalog import model
+from permitdb.catalog import fieldmap, model, sources, value_maps
+from permitdb.catalog.base import Model
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "catalog-reference.md"
 MODELS = [
@@ -40,8 +41,9 @@ def sections() -> dict[str, str]:
 def test_every_catalog_model_is_listed() -> None:
     defined = {
         obj.__name__
-        for obj in vars(model).values()
-        if isinstance(obj, type) and issubclass(obj, model.Model) and obj is not model.Model
+        for module in (model, sources, fieldmap, value_maps)
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, Model) and obj is not Model
     }
     assert defined == {m.__name__ for m in MODELS}
 

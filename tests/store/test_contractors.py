@@ -27,8 +27,8 @@ from permitdb.normalize.contractors import mention_from_permit
 from permitdb.store import tables
 from permitdb.store.contractor_pins import add_pin
 from permitdb.store.contractors import resolve_license_contractors, resolve_permit_contractors
+from permitdb.store.licenses import upsert_licenses
 from permitdb.store.permits import upsert_permits
-from permitdb.store.records import upsert_records
 from permitdb.testing.portal import default_recordings_dir
 from permitdb.testing.recordings import csv_file_records
 
@@ -267,7 +267,7 @@ def licences(recording: str, dataset: str, state: str, wanted: set[int]) -> list
 
 def write_licences(engine: Engine, entry: CatalogEntry, records: list[LicenseRecord]) -> None:
     with engine.begin() as conn:
-        upsert_records(conn, tables.contractor_licenses, records, now=NOW)
+        upsert_licenses(conn, records, now=NOW, run_id=None)
         resolve_license_contractors(conn, entry, records, now=NOW)
 
 

@@ -1,4 +1,4 @@
-"""The migrations build the schema tables.py declares, on both engines."""
+"""The migrations build the schema store.tables declares, on both engines."""
 
 from __future__ import annotations
 

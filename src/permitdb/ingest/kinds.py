@@ -31,8 +31,9 @@ from permitdb.store.contractors import (
     resolve_permit_contractors,
     upsert_permits_with_contractors,
 )
+from permitdb.store.licenses import upsert_licenses
 from permitdb.store.parcels import upsert_parcels
-from permitdb.store.records import StoredRecord, UpsertCounts, upsert_records
+from permitdb.store.records import StoredRecord, UpsertCounts
 from permitdb.store.tables import contractor_licenses, parcels, permits
 from permitdb.vocabulary import RecordKind
 
@@ -91,17 +92,11 @@ PERMITS: Kind[Any] = Kind(
 )
 
 
-def _write_licenses(
-    conn: Connection, records: Sequence[LicenseRecord], *, now: datetime, run_id: int | None
-) -> UpsertCounts:
-    return upsert_records(conn, contractor_licenses, records, now=now)
-
-
 LICENSES: Kind[LicenseRecord] = Kind(
     name="contractor_licenses",
     table=contractor_licenses,
     normalize=normalize_license,
-    write=_write_licenses,
+    write=upsert_licenses,
     after_write=(resolve_license_contractors,),
 )
 

@@ -24,7 +24,7 @@ from permitdb.normalize.dates import zone
 from permitdb.normalize.quality import dates_out_of_range
 from permitdb.normalize.record import fill_address, identified_fields, storable
 from permitdb.normalize.rulefiles import catalog_lookup, value_key
-from permitdb.vocabulary import LICENSE_STATUSES, LicenseStatus, QualityFlag
+from permitdb.vocabulary import LICENSE_STATUSES, LicenseStatus
 
 # Store-managed or self-referential: a re-fetch of an unchanged row must hash the same.
 _UNHASHED: Final = frozenset({"fetched_at", "first_seen_at", "updated_at", "content_hash"})
@@ -55,10 +55,7 @@ def normalize_license(
         record.status = "expired"  # a board's "clear" does not outlive the licence's term
     record.classifications = classification_labels(record.classifications_raw, entry.value_maps)
     record.phone = to_phone(record.phone) if record.phone else None
-    standard = fill_address(record, entry.jurisdiction)
-    flags: list[QualityFlag] = []
-    if record.original_address1 and not standard.parsed:
-        flags.append("address_unparsed")
+    flags = fill_address(record, entry.jurisdiction)
     flags += dates_out_of_range({name: getattr(record, name) for name in _DATE_FIELDS}, fetched_at)
     if record.issued_date and record.expires_date and record.expires_date < record.issued_date:
         flags.append("date_order")

@@ -21,7 +21,7 @@ from permitdb.catalog.model import CatalogEntry
 from permitdb.normalize.geo import place
 from permitdb.normalize.owners import owner_type
 from permitdb.normalize.parcel_keys import parcel_key
-from permitdb.normalize.record import fill_address, identified_fields, storable
+from permitdb.normalize.record import fill_street_address, identified_fields, storable
 from permitdb.normalize.rulefiles import catalog_lookup
 from permitdb.vocabulary import PropertyType, QualityFlag
 
@@ -36,13 +36,7 @@ def normalize_parcel(
     """Normalize ``raw`` (as the assessor published it) with ``entry``'s field map."""
     record = ParcelRecord(**identified_fields(entry, raw))
     record.parcel_key = parcel_key(record.parcel_id)
-    standard = fill_address(record, entry.jurisdiction)
-    record.street_number = standard.street_number
-    record.street_name = standard.street_name
-    record.unit = standard.unit
-    flags: list[QualityFlag] = []
-    if record.original_address1 and not standard.parsed:
-        flags.append("address_unparsed")
+    flags = fill_street_address(record, entry.jurisdiction)
     flags += _location(record, entry)
     record.property_type = property_type(entry, record.land_use_raw)
     if record.year_built is not None and record.year_built <= 0:

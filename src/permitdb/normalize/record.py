@@ -49,7 +49,7 @@ def normalize_record(
     record = PermitRecord(record_class=entry.record_class, **identified_fields(entry, raw))
     flags: list[QualityFlag] = []
     _record_class(record, entry)
-    flags += _address(record, entry)
+    flags += fill_street_address(record, entry.jurisdiction)
     flags += _location(record, entry)
     _classify(record, entry)
     record.valuation, valuation_flags = screen_valuation(record.valuation)
@@ -132,14 +132,6 @@ def _record_class(record: PermitRecord, entry: CatalogEntry) -> None:
             return
 
 
-def _address(record: PermitRecord, entry: CatalogEntry) -> list[QualityFlag]:
-    standard = fill_address(record, entry.jurisdiction)
-    record.street_number = standard.street_number
-    record.street_name = standard.street_name
-    record.unit = standard.unit
-    return ["address_unparsed"] if record.original_address1 and not standard.parsed else []
-
-
 class Addressed(Protocol):
     """A canonical record with an address as published and its standardized parts."""
 
@@ -156,8 +148,34 @@ class Addressed(Protocol):
     county_fips: str | None
 
 
-def fill_address(record: Addressed, jurisdiction: Jurisdiction) -> StandardAddress:
-    """Standardize ``record``'s original address into its address fields (any record kind)."""
+class StreetAddressed(Addressed, Protocol):
+    """A record that keeps its street number, name and unit apart too (permits, parcels)."""
+
+    street_number: str | None
+    street_name: str | None
+    unit: str | None
+
+
+def fill_address(record: Addressed, jurisdiction: Jurisdiction) -> list[QualityFlag]:
+    """Standardize ``record``'s original address into its address fields (any record kind);
+    its flags: ``address_unparsed`` when it has an address that did not parse."""
+    return _unparsed(record, _standardize(record, jurisdiction))
+
+
+def fill_street_address(record: StreetAddressed, jurisdiction: Jurisdiction) -> list[QualityFlag]:
+    """:func:`fill_address`, and the street number, name and unit."""
+    standard = _standardize(record, jurisdiction)
+    record.street_number = standard.street_number
+    record.street_name = standard.street_name
+    record.unit = standard.unit
+    return _unparsed(record, standard)
+
+
+def _unparsed(record: Addressed, standard: StandardAddress) -> list[QualityFlag]:
+    return ["address_unparsed"] if record.original_address1 and not standard.parsed else []
+
+
+def _standardize(record: Addressed, jurisdiction: Jurisdiction) -> StandardAddress:
     standard = standardize(
         record.original_address1,
         record.original_address2,

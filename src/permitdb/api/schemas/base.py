@@ -36,3 +36,17 @@ class Schema(BaseModel):
         # request bodies only: responses are built as dicts and never validated
         _check_text(data)
         return data
+
+
+def _sparse(schema: dict[str, Any]) -> None:
+    # fields= may leave out any key but the permit's id, so the contract requires only that
+    required = [name for name in schema.get("required", []) if name == "id"]
+    schema.pop("required", None)
+    if required:
+        schema["required"] = required
+
+
+class Sparse(Schema):
+    """A permit part: every key is present unless ``fields=`` left it out."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_sparse)

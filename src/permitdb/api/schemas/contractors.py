@@ -1,5 +1,5 @@
 """The contractor as the API serves it, with its licences, its licence verification and its
-metrics (``schemas.permits.PermitLicense`` is the licence a permit shows).
+metrics, and the licence a permit shows (``PermitLicense``).
 
 Bodies are built as plain dicts (``*_json``) for orjson; the models document them. A licence's
 person-level fields (a qualifier's name, an email) are not served.
@@ -13,9 +13,18 @@ from typing import Any
 from pydantic import ConfigDict, Field
 from sqlalchemy import RowMapping
 
-from permitdb.api.schemas.base import Schema
-from permitdb.api.schemas.permits import PermitLicense, permit_license_json
+from permitdb.api.schemas.base import Schema, Sparse
 from permitdb.vocabulary import LicenseStatus, Tag
+
+
+class PermitLicense(Sparse):
+    """The licence a permit's contractor resolved to (GET /v1/contractors/{id} has them all)."""
+
+    number: str | None = Field(description="Licence number as the board prints it")
+    state: str | None = Field(description="State whose board issued it")
+    status: LicenseStatus = Field(description="Normalized licence status (docs/vocabulary.md)")
+    expires: date | None = Field(description="Expiration date, where published")
+    classifications: list[str] = Field(description="Classification labels, in the board's order")
 
 
 class Coverage(Schema):
@@ -141,6 +150,17 @@ class ContractorMetrics(Schema):
     monthly: list[MonthlyTotals] = Field(description="Per month in the window, oldest first")
     monthly_by_tag: list[MonthlyTagTotals] = Field(description="Per month and tag")
     by_tag: list[TagTotals] = Field(description="Per tag over the window, most permits first")
+
+
+def permit_license_json(lic: RowMapping) -> dict[str, Any]:
+    """A licence row as :class:`PermitLicense`."""
+    return {
+        "number": lic["license_number"],
+        "state": lic["license_state"],
+        "status": lic["status"],
+        "expires": lic["expires_date"],
+        "classifications": lic["classifications"],
+    }
 
 
 def _coverage(company: Any, amount: Any, expires: Any) -> dict[str, Any] | None:

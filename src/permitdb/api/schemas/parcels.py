@@ -1,4 +1,5 @@
-"""The parcel (property) as the API serves it, built straight from ``ParcelRecord``.
+"""The parcel (property) as the API serves it, built straight from ``ParcelRecord``, and the
+part of one every permit answer carries (``PermitProperty``).
 
 ``parcel_json`` builds plain dicts for orjson, as ``permit_json`` does; the models document
 them in /openapi.json. The owner's name is person-level: null unless the key has the people:read
@@ -7,12 +8,13 @@ scope, and every page says which (``owner_names``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field
 
-from permitdb.api.schemas.base import Schema
+from permitdb.api.schemas.base import Schema, Sparse
 from permitdb.canonical import ParcelRecord
 from permitdb.vocabulary import OwnerType, PropertyType, QualityFlag
 
@@ -91,6 +93,27 @@ class ParcelDetail(Parcel):
     owner_names: OwnerNames = Field(description="Whether owner_name is served, as on a page")
 
 
+class PermitProperty(Sparse):
+    """The property a permit was pulled on, from one parcel row (``parcel_record_id``)."""
+
+    parcel_record_id: str = Field(description="The parcel row it came from: GET /v1/parcels/{id}")
+    matched_by: Literal["parcel_key", "address_key"] = Field(
+        description="parcel_key: the permit's parcel id in its state; address_key: its address"
+    )
+    roll_year: int | None = Field(description="Tax or assessment year of the parcel row")
+    property_type: PropertyType = Field(description="Property type (docs/vocabulary.md)")
+    property_type_detail: str | None = Field(description="The land-use code's label")
+    owner_type: OwnerType = Field(description="Owner type, read from the owner's name")
+    lot_size_sqft: int | None = Field(description="Lot area, square feet")
+    building_area_sqft: int | None = Field(description="Building area, square feet")
+    stories: int | None = Field(description="Stories")
+    units: int | None = Field(description="Dwelling units")
+    year_built: int | None = Field(description="Year built")
+    market_value: float | None = Field(description="The assessor's market value, USD")
+    census_tract: str | None = Field(description="Census tract as the roll publishes it")
+    congressional_district: str | None = Field(description="Congressional district")
+
+
 def parcel_json(r: ParcelRecord, *, owners: bool) -> dict[str, Any]:
     """The API shape of one parcel (see :class:`Parcel`); the owner's name only with ``owners``."""
     return {
@@ -146,3 +169,17 @@ def parcel_json(r: ParcelRecord, *, owners: bool) -> dict[str, Any]:
 
 def owner_names(owners: bool) -> OwnerNames:
     return "served" if owners else "withheld"
+
+
+_PROPERTY_FIELDS: Final = tuple(
+    name for name in PermitProperty.model_fields if name not in {"parcel_record_id", "matched_by"}
+)
+
+
+def permit_property_json(matched_by: str, row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A parcel row as :class:`PermitProperty`, matched to the permit by ``matched_by``."""
+    return {
+        "parcel_record_id": row["id"],
+        "matched_by": matched_by,
+        **{name: row[name] for name in _PROPERTY_FIELDS},
+    }

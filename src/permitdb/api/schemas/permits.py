@@ -7,43 +7,26 @@ would cost more than the query.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import RowMapping
+from pydantic import BaseModel, Field
 
-from permitdb.api.schemas.base import Schema
+from permitdb.api.schemas.base import Schema, Sparse
+from permitdb.api.schemas.contractors import PermitLicense, permit_license_json
+from permitdb.api.schemas.parcels import PermitProperty, permit_property_json
 from permitdb.canonical import PermitRecord
 from permitdb.normalize import geo_ids
 from permitdb.services.permits import Joined
 from permitdb.vocabulary import (
-    LicenseStatus,
     LocationSource,
-    OwnerType,
     PropertyClass,
-    PropertyType,
     QualityFlag,
     RecordClass,
     Status,
     StatusPhase,
     Tag,
 )
-
-
-def _sparse(schema: dict[str, Any]) -> None:
-    # fields= may leave out any key but the permit's id, so the contract requires only that
-    required = [name for name in schema.get("required", []) if name == "id"]
-    schema.pop("required", None)
-    if required:
-        schema["required"] = required
-
-
-class Sparse(Schema):
-    """A permit part: every key is present unless ``fields=`` left it out."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_sparse)
 
 
 class PermitType(Sparse):
@@ -117,16 +100,6 @@ class Contractor(Sparse):
     address: str | None = Field(description="Contractor address")
 
 
-class PermitLicense(Sparse):
-    """The licence a permit's contractor resolved to (GET /v1/contractors/{id} has them all)."""
-
-    number: str | None = Field(description="Licence number as the board prints it")
-    state: str | None = Field(description="State whose board issued it")
-    status: LicenseStatus = Field(description="Normalized licence status (docs/vocabulary.md)")
-    expires: date | None = Field(description="Expiration date, where published")
-    classifications: list[str] = Field(description="Classification labels, in the board's order")
-
-
 class Owner(Sparse):
     name: str | None = Field(description="Property owner name, when published")
     phone: str | None = Field(description="Owner phone, when published")
@@ -154,27 +127,6 @@ class PermitIdentity(Schema):
     status: Status = Field(description="Normalized status (docs/vocabulary.md)")
     status_phase: StatusPhase = Field(description="open, closed or unknown")
     status_raw: str | None = Field(description="Status as the jurisdiction wrote it")
-
-
-class PermitProperty(Sparse):
-    """The property a permit was pulled on, from one parcel row (``parcel_record_id``)."""
-
-    parcel_record_id: str = Field(description="The parcel row it came from: GET /v1/parcels/{id}")
-    matched_by: Literal["parcel_key", "address_key"] = Field(
-        description="parcel_key: the permit's parcel id in its state; address_key: its address"
-    )
-    roll_year: int | None = Field(description="Tax or assessment year of the parcel row")
-    property_type: PropertyType = Field(description="Property type (docs/vocabulary.md)")
-    property_type_detail: str | None = Field(description="The land-use code's label")
-    owner_type: OwnerType = Field(description="Owner type, read from the owner's name")
-    lot_size_sqft: int | None = Field(description="Lot area, square feet")
-    building_area_sqft: int | None = Field(description="Building area, square feet")
-    stories: int | None = Field(description="Stories")
-    units: int | None = Field(description="Dwelling units")
-    year_built: int | None = Field(description="Year built")
-    market_value: float | None = Field(description="The assessor's market value, USD")
-    census_tract: str | None = Field(description="Census tract as the roll publishes it")
-    congressional_district: str | None = Field(description="Congressional district")
 
 
 class Permit(PermitIdentity, Sparse):
@@ -339,17 +291,6 @@ def geo_ids_json(r: PermitRecord) -> dict[str, str | None]:
     return {f"{geo_type}_id": geo_id for geo_type, geo_id in ids.items()}
 
 
-def permit_license_json(lic: RowMapping) -> dict[str, Any]:
-    """A licence row as :class:`PermitLicense`."""
-    return {
-        "number": lic["license_number"],
-        "state": lic["license_state"],
-        "status": lic["status"],
-        "expires": lic["expires_date"],
-        "classifications": lic["classifications"],
-    }
-
-
 def permit_json(
     r: PermitRecord,
     *,
@@ -433,7 +374,7 @@ def permit_json(
         "contractor_license": permit_license_json(license) if license is not None else None,
         "owner": _or_none({"name": r.owner_name, "phone": r.owner_phone}) if people else None,
         "applicant": _or_none({"name": r.applicant_name}) if people else None,
-        "property": _property(*parcel) if parcel is not None else None,
+        "property": permit_property_json(*parcel) if parcel is not None else None,
         "quality_flags": r.quality_flags,
         "classification_rules": r.classification_rules,
         "source": {
@@ -448,16 +389,3 @@ def permit_json(
     if include_raw:
         body["raw"] = r.raw
     return body
-
-
-_PROPERTY_FIELDS: Final = tuple(
-    name for name in PermitProperty.model_fields if name not in {"parcel_record_id", "matched_by"}
-)
-
-
-def _property(matched_by: str, row: Mapping[Any, Any]) -> dict[str, Any]:
-    return {
-        "parcel_record_id": row["id"],
-        "matched_by": matched_by,
-        **{name: row[name] for name in _PROPERTY_FIELDS},
-    }
