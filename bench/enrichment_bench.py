@@ -35,6 +35,7 @@ ENRICHMENT_LABELS: Final = {
 }
 JOINED_PATHS: Final = {"API": "API, nothing joined", "service": "store"}  # with -> without
 PATHS: Final = ("API", "API, nothing joined", "service", "store", "raw SQL")
+UNJOINED_APP: Final = "bench.unjoined_app:create_app"  # the server of "API, nothing joined"
 
 
 def enrichment_cells(concurrency: tuple[int, ...]) -> Iterator[Cell]:

@@ -24,7 +24,12 @@ from rich.progress import (
 from bench.api_bench import QUERY_LABELS, WINDOW_DAYS, cells, load_for, measure, sample_params
 from bench.budgets import judge
 from bench.config import BenchConfig
-from bench.enrichment_bench import ENRICHMENT_LABELS, enrichment_cells, enrichment_load
+from bench.enrichment_bench import (
+    ENRICHMENT_LABELS,
+    UNJOINED_APP,
+    enrichment_cells,
+    enrichment_load,
+)
 from bench.export_bench import FORMATS, run_export, run_raw_export
 from bench.generate import Generated, write_dataset
 from bench.ingest_bench import Dataset, run_ingest
@@ -133,9 +138,7 @@ def queries(config: BenchConfig, progress: Progress, notes: list[str]) -> list[L
     results = []
     with (
         serve(config.sqlite_url, config.work_dir / "api.log") as base_url,
-        serve(
-            config.sqlite_url, config.work_dir / "api-unjoined.log", "bench.unjoined_app:create_app"
-        ) as bare_url,
+        serve(config.sqlite_url, config.work_dir / "api-unjoined.log", UNJOINED_APP) as bare_url,
     ):
         urls = {"API": base_url, "API, nothing joined": bare_url}
         for cell in planned:

@@ -7,16 +7,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from bench.api_bench import Params
 from bench.budgets import judge
-from bench.enrichment_bench import PATHS, enrichment_load
+from bench.enrichment_bench import PATHS, UNJOINED_APP, enrichment_load
 from bench.entities_bench import EntityParams
 from bench.generate import write_dataset
 from bench.ingest_bench import Dataset, child
 from bench.load import drive
 from bench.reference import LICENSED_SHARE, PARCEL_SHARE, write_licenses
 from bench.report import IngestResult, LoadResult, Machine, Report, render_markdown
+from bench.server import create_key, serve
 from sqlalchemy import Engine, text
 
 from permitdb.ingest import kinds
@@ -54,9 +56,45 @@ def test_most_permits_carry_a_licence_and_about_half_a_property(bench_data: Engi
 @pytest.mark.parametrize("path", [p for p in PATHS if not p.startswith("API")])
 def test_each_database_path_answers_without_errors(bench_data: Engine, path: str) -> None:
     params = Params([], [], [WHOLE_SPAN], [], 1, EntityParams("", "", *WHOLE_SPAN))
-    load = enrichment_load(path, bench_data, {}, "", params)
-    stats = drive(load, concurrency=1, requests=3, seconds=10.0)
+    stats = drive(
+        enrichment_load(path, bench_data, {}, "", params), concurrency=1, requests=3, seconds=10.0
+    )
     assert (stats.errors, stats.first_error, stats.requests) == (0, None, 3)
+
+
+def test_the_unjoined_server_answers_the_same_page_without_licences_and_properties(
+    bench_data: Engine, tmp_path: Path
+) -> None:
+    url, key = bench_data.url.render_as_string(hide_password=False), create_key(bench_data)
+    asked = {"state": "TX", "limit": 100}
+    with (
+        serve(url, tmp_path / "api.log") as base_url,
+        serve(url, tmp_path / "bare.log", UNJOINED_APP) as bare_url,
+    ):
+        urls = {"API": base_url, "API, nothing joined": bare_url}
+        pages = {
+            path: httpx.get(f"{base}/v1/permits", params=asked, headers={"X-API-Key": key}).json()
+            for path, base in urls.items()
+        }
+        params = Params([], [], [WHOLE_SPAN], [], 1, EntityParams("", "", *WHOLE_SPAN))
+        for path in urls:
+            stats = drive(
+                enrichment_load(path, bench_data, urls, key, params),
+                concurrency=1,
+                requests=3,
+                seconds=10.0,
+            )
+            assert (stats.errors, stats.first_error, stats.requests) == (0, None, 3)
+    joined, bare = pages["API"]["data"], pages["API, nothing joined"]["data"]
+    assert [p["id"] for p in joined] == [p["id"] for p in bare]
+    assert sum(p["property"] is not None for p in joined) > 20
+    assert sum(p["contractor_license"] is not None for p in joined) > 50
+    assert all(p["property"] is None and p["contractor_license"] is None for p in bare)
+    for permit in bare:  # nothing else differs
+        del permit["property"], permit["contractor_license"]
+    for permit in joined:
+        del permit["property"], permit["contractor_license"]
+    assert joined == bare
 
 
 def test_permits_alone_stores_the_permits_without_contractors_or_places(
