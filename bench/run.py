@@ -6,6 +6,7 @@ Sizes come from ``BENCH_*`` variables (``bench.config``); docs/benchmarks.md lis
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,7 +103,12 @@ def ingest(
 ) -> list[IngestResult]:
     for database in (config.sqlite_path, config.baseline_path):
         for leftover in config.work_dir.glob(database.name + "*"):
-            leftover.unlink()  # a fresh database: the first run must insert every row
+            # a fresh database: the first run must insert every row (and the sync lock
+            # directory beside a SQLite file goes with it)
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
     data = {
         "licences": config.licenses_path,
         "parcels": config.parcels_path,
