@@ -143,7 +143,7 @@ def sample_params(engine: Engine, seed: int, pages: int, how_many: int = 500) ->
 # --- API ------------------------------------------------------------------------------------
 
 
-def _get_json(client: httpx.Client, url: str, params: dict[str, Any] | None = None) -> Any:
+def get_json(client: httpx.Client, url: str, params: dict[str, Any] | None = None) -> Any:
     response = client.get(url, params=params)
     if response.status_code != 200:
         raise RequestFailed(f"GET {url} {params}: {response.status_code} {response.text[:300]}")
@@ -163,7 +163,7 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
                 "limit": params.limit,
             }
             for _ in range(params.pages):
-                page = recorder.timed(partial(_get_json, client, "/v1/permits", asked))
+                page = recorder.timed(partial(get_json, client, "/v1/permits", asked))
                 if page is None or page["next_cursor"] is None or recorder.done:
                     return
                 asked = {**asked, "cursor": page["next_cursor"]}
@@ -172,12 +172,12 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
 
     def by_id(permit_id: str) -> Task[httpx.Client]:
         return lambda client, recorder: recorder.timed(
-            lambda: _get_json(client, f"/v1/permits/{permit_id}")
+            lambda: get_json(client, f"/v1/permits/{permit_id}")
         )
 
     def listing(asked: dict[str, Any]) -> Task[httpx.Client]:
         return lambda client, recorder: recorder.timed(
-            lambda: _get_json(client, "/v1/permits", {**asked, "limit": params.limit})
+            lambda: get_json(client, "/v1/permits", {**asked, "limit": params.limit})
         )
 
     tasks: dict[str, Callable[[], list[Task[httpx.Client]]]] = {
@@ -188,9 +188,9 @@ def api_load(base_url: str, key: str, params: Params, query: str) -> Load[httpx.
         "near": lambda: [
             listing({"near": f"{lat},{lng}", "radius_m": RADIUS_M}) for lat, lng in params.points
         ],
-        "by number": lambda: [lookup_bench.api_by_number(_get_json, n) for n in params.numbers],
+        "by number": lambda: [lookup_bench.api_by_number(get_json, n) for n in params.numbers],
         "batch of 50": lambda: [
-            lookup_bench.api_batch(_get_json, ids) for ids in lookup_bench.batches(params.ids)
+            lookup_bench.api_batch(get_json, ids) for ids in lookup_bench.batches(params.ids)
         ],
     }
     return Load(session, tasks[query](), (RequestFailed, httpx.HTTPError))

@@ -62,8 +62,21 @@ class BenchConfig:
         return self.work_dir / f"permits-{self.rows}-{self.seed}.{self.data_format}"
 
     @property
+    def parcels_path(self) -> Path:
+        return self.work_dir / f"parcels-{self.rows}-{self.seed}.csv"
+
+    @property
+    def licenses_path(self) -> Path:
+        return self.work_dir / f"licences-{self.seed}.csv"
+
+    @property
     def sqlite_path(self) -> Path:
         return self.work_dir / "bench.sqlite"
+
+    @property
+    def baseline_path(self) -> Path:
+        """Where ``permits alone`` (``bench.ingest_bench``) loads the same file afresh."""
+        return self.work_dir / "bench-permits-alone.sqlite"
 
     @property
     def sqlite_url(self) -> str:

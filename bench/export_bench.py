@@ -122,13 +122,3 @@ def run_raw_export(engine: Engine, export_format: ExportFormat) -> ExportResult:
 
     size = sum(len(chunk) for chunk in _RAW_WRITERS[export_format](counted()))
     return ExportResult(export_format, rows, time.perf_counter() - started, size, "raw SQL")
-
-
-def over_budget(results: list[ExportResult]) -> list[str]:
-    """A note for each budgeted format slower than the budget."""
-    return [
-        f"`{r.format}` export: {r.rows_per_s:,.0f} rows/s, under the {BUDGET_ROWS_S:,} rows/s "
-        "budget."
-        for r in results
-        if r.path == "exporter" and r.format in BUDGETED and r.rows_per_s < BUDGET_ROWS_S
-    ]

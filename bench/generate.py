@@ -15,10 +15,11 @@ import itertools
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 import orjson
 import yaml
@@ -39,6 +40,7 @@ from bench.austin import (
     Work,
 )
 from bench.config import DataFormat
+from bench.reference import PARCEL_COLUMNS, ParcelRoll
 from permitdb.catalog.model import CatalogEntry
 
 CATALOG_FILE: Final = Path(__file__).parent / "catalog" / "austin-tx-bench.yaml"
@@ -141,7 +143,7 @@ def iter_rows(count: int, seed: int) -> Iterator[dict[str, str]]:
     statuses, status_weights = _weighted(STATUSES)
     cities, city_weights = _weighted(CITIES)
     base, suffixes_used = 0, set[str]()
-    applied, site, address = FIRST_DAY, ZIPS[0], ""
+    applied, site, address, tcad_id = FIRST_DAY, ZIPS[0], "", ""
     for index in range(count):
         work = rng.choices(works, cum_weights=work_weights)[0]
         permit_type, trade = TYPES[work.suffix]
@@ -152,6 +154,8 @@ def iter_rows(count: int, seed: int) -> Iterator[dict[str, str]]:
             applied = FIRST_DAY + timedelta(days=rng.randrange(SPAN_DAYS))
             site = rng.choice(ZIPS)
             address = _address(rng, streets)
+            # the appraisal district's id of the project's lot; a few permits leave it out
+            tcad_id = f"0{rng.randrange(100_000_000, 999_999_999)}" if rng.random() >= 0.03 else ""
         suffixes_used.add(work.suffix)
         zip_code, district, lat, lng = site
         status = rng.choices(statuses, cum_weights=status_weights)[0]
@@ -174,7 +178,7 @@ def iter_rows(count: int, seed: int) -> Iterator[dict[str, str]]:
             "permit_class": CLASSES[work.permit_class],
             "work_class": work.work_class,
             "description": description,
-            "tcad_id": f"0{rng.randrange(100_000_000, 999_999_999)}",
+            "tcad_id": tcad_id,
             "applieddate": _stamp(applied) if rng.random() >= 0.02 else "",
             "issue_date": _stamp(issued) if issued else "",
             "status_current": status,
@@ -203,6 +207,7 @@ class Generated:
     rows: int
     bytes: int
     seconds: float
+    parcels: int = 0  # rows of the roll written beside the permits, when asked for
 
 
 def write_dataset(
@@ -211,26 +216,49 @@ def write_dataset(
     seed: int,
     data_format: DataFormat,
     on_rows: Callable[[int], None] | None = None,
+    parcels: Path | None = None,
 ) -> Generated:
     """Stream ``rows`` records to ``path``; memory stays flat whatever the size.
 
-    ``on_rows`` is told every ``PROGRESS_EVERY`` rows how many more were written.
+    ``on_rows`` is told every ``PROGRESS_EVERY`` rows how many more were written. With
+    ``parcels``, the same pass writes the roll rows of their projects there (``bench.reference``).
     """
     started = time.perf_counter()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")  # a killed run never leaves a short file
+    tmp = _part(path)  # a killed run never leaves a short file
     records = _counted(iter_rows(rows, seed), on_rows)
-    with tmp.open("w", encoding="utf-8", newline="") as out:
-        if data_format == "csv":
-            writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(records)
-        else:
-            for row in records:
-                # SODA omits nulls, so an NDJSON record has only the keys with values
-                out.write(orjson.dumps({k: v for k, v in row.items() if v}).decode() + "\n")
+    with ExitStack() as files:
+        roll = None
+        if parcels is not None:
+            roll_out = files.enter_context(_part(parcels).open("w", encoding="utf-8", newline=""))
+            roll = ParcelRoll(csv.DictWriter(roll_out, PARCEL_COLUMNS, lineterminator="\n"), seed)
+            roll.out.writeheader()
+            records = roll.passed(records)
+        _write_permits(
+            files.enter_context(tmp.open("w", encoding="utf-8", newline="")), records, data_format
+        )
     tmp.replace(path)
-    return Generated(path, rows, path.stat().st_size, time.perf_counter() - started)
+    if parcels is not None:
+        _part(parcels).replace(parcels)
+    return Generated(
+        path, rows, path.stat().st_size, time.perf_counter() - started, roll.rows if roll else 0
+    )
+
+
+def _part(path: Path) -> Path:
+    """Where ``path`` is written until it is whole."""
+    return path.with_suffix(path.suffix + ".part")
+
+
+def _write_permits(out: TextIO, records: Iterator[dict[str, str]], data_format: DataFormat) -> None:
+    if data_format == "csv":
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return
+    for row in records:
+        # SODA omits nulls, so an NDJSON record has only the keys with values
+        out.write(orjson.dumps({k: v for k, v in row.items() if v}).decode() + "\n")
 
 
 def _counted(

@@ -1,8 +1,13 @@
-"""Ingest the generated file through the real pipeline, in a process of its own.
+"""Ingest a generated file through the real pipeline, in a process of its own.
 
 ``run_ingest`` (the parent side) starts ``python -m bench.ingest_bench`` and reads its stdout:
 one JSON line per committed page, then one with the result. Running apart means the peak RSS
 the child reports (``ru_maxrss``) is the ingest's alone, not the generator's or the API's.
+
+``permits alone`` is the baseline the full permit ingest is held against: the permit kind built
+from the same parts (normalizer, ``store.permits.upsert_permits``, which the resolving writer
+ends with) less contractor resolution and the place refresh after the run. The child swaps it
+into ``ingest.kinds.KINDS`` for its own process only, so the pipeline around it is the real one.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Final, Literal
 
 import orjson
 from sqlalchemy import Engine, text
@@ -23,12 +29,16 @@ from sqlalchemy.engine import make_url
 
 from bench.config import REPO, DataFormat
 from bench.generate import bench_entry
+from bench.reference import licenses_entry, parcels_entry
 from bench.report import IngestResult
+from permitdb.catalog.model import CatalogEntry
+from permitdb.ingest import kinds
 from permitdb.ingest.run import RunSummary, ingest_dataset
 from permitdb.sources.http import HttpClient
 from permitdb.sources.registry import build_source
 from permitdb.store.engine import create_engine_for
 from permitdb.store.migrate import upgrade
+from permitdb.store.permits import upsert_permits
 
 # What makes the data fast to query once loaded: planner statistics, and (SQLite) merging the
 # FTS5 index's many small segments, written page by page by the triggers, into one b-tree.
@@ -80,13 +90,32 @@ def _database_bytes(engine: Engine, url: str) -> int:
     return int(size)
 
 
-def child(url: str, data: Path, data_format: DataFormat, label: str, reset: bool) -> None:
+Dataset = Literal["permits", "permits alone", "licences", "parcels"]
+DATASETS: Final[tuple[Dataset, ...]] = ("permits", "permits alone", "licences", "parcels")
+PERMITS_ALONE: Final = dataclasses.replace(
+    kinds.PERMITS, write=upsert_permits, after_write=(), after_run=()
+)
+
+
+def _entry(dataset: Dataset, data: Path, data_format: DataFormat) -> CatalogEntry:
+    if dataset == "licences":
+        return licenses_entry(data)
+    if dataset == "parcels":
+        return parcels_entry(data)
+    if dataset == "permits alone":
+        kinds.KINDS = {**kinds.KINDS, "permits": PERMITS_ALONE}
+    return bench_entry(data, data_format)
+
+
+def child(
+    url: str, data: Path, data_format: DataFormat, label: str, reset: bool, dataset: Dataset
+) -> None:
     """Migrate, ingest, finalize, and print the result as the last JSON line."""
     engine = create_engine_for(url)
     if reset:
         _reset_postgres(engine)
     upgrade(engine)  # schema creation is not timed: it costs the same for 10 rows or 10M
-    entry = bench_entry(data, data_format)
+    entry = _entry(dataset, data, data_format)
     with HttpClient() as client:
         source = build_source(entry, client)
         started = time.perf_counter()
@@ -124,9 +153,11 @@ def run_ingest(
     log: Path,
     reset_postgres: bool = False,
     on_advance: Callable[[int], None] | None = None,
+    dataset: Dataset = "permits",
 ) -> IngestResult:
     """Run one ingest in a child process; its stderr (logs, tracebacks) goes to ``log``."""
     command = [sys.executable, "-m", "bench.ingest_bench", url, str(data), data_format, label]
+    command += ["--dataset", dataset]
     if reset_postgres:
         command.append("--reset-postgres")
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -158,9 +189,10 @@ def main() -> None:
     parser.add_argument("data_format", choices=["csv", "ndjson"])
     parser.add_argument("label")
     parser.add_argument("--reset-postgres", action="store_true")
+    parser.add_argument("--dataset", choices=DATASETS, default="permits")
     args = parser.parse_args()
     data_format: DataFormat = "csv" if args.data_format == "csv" else "ndjson"
-    child(args.url, args.data, data_format, args.label, args.reset_postgres)
+    child(args.url, args.data, data_format, args.label, args.reset_postgres, args.dataset)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ Sizes come from ``BENCH_*`` variables (``bench.config``); docs/benchmarks.md lis
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.console import Console
@@ -21,10 +23,18 @@ from rich.progress import (
 )
 
 from bench.api_bench import QUERY_LABELS, WINDOW_DAYS, cells, load_for, measure, sample_params
+from bench.budgets import judge
 from bench.config import BenchConfig
-from bench.export_bench import FORMATS, over_budget, run_export, run_raw_export
-from bench.generate import write_dataset
-from bench.ingest_bench import run_ingest
+from bench.enrichment_bench import (
+    ENRICHMENT_LABELS,
+    UNJOINED_APP,
+    enrichment_cells,
+    enrichment_load,
+)
+from bench.export_bench import FORMATS, run_export, run_raw_export
+from bench.generate import Generated, write_dataset
+from bench.ingest_bench import Dataset, run_ingest
+from bench.reference import write_licenses
 from bench.report import ExportResult, IngestResult, LoadResult, Machine, Report, write_report
 from bench.server import create_key, serve
 from permitdb.store.engine import create_engine_for
@@ -45,7 +55,8 @@ def _advancer(progress: Progress, task: TaskID) -> Callable[[int], None]:
     return lambda n: progress.advance(task, n)
 
 
-def generate(config: BenchConfig, progress: Progress) -> tuple[int, float]:
+def generate(config: BenchConfig, progress: Progress) -> tuple[Generated, int]:
+    """The permits file with its parcels, and the licences file (its row count)."""
     task = progress.add_task(f"generate {config.data_path.name}", total=config.rows)
     generated = write_dataset(
         config.data_path,
@@ -53,36 +64,74 @@ def generate(config: BenchConfig, progress: Progress) -> tuple[int, float]:
         config.seed,
         config.data_format,
         on_rows=_advancer(progress, task),
+        parcels=config.parcels_path,
     )
     progress.update(task, completed=config.rows)
-    return generated.bytes, generated.seconds
+    return generated, write_licenses(config.licenses_path, config.seed)
 
 
-def ingest(config: BenchConfig, progress: Progress) -> list[IngestResult]:
-    for leftover in config.work_dir.glob(config.sqlite_path.name + "*"):
-        leftover.unlink()  # a fresh database: the first run must insert every row
-    runs = [(config.sqlite_url, "first load", False), (config.sqlite_url, "re-ingest", False)]
+@dataclass(frozen=True, slots=True)
+class IngestRun:
+    url: str
+    label: str
+    dataset: Dataset
+    rows: int  # for the progress bar
+    reset_postgres: bool = False
+
+
+def _ingest_runs(config: BenchConfig, generated: Generated, licences: int) -> list[IngestRun]:
+    # licences and parcels after the permits, as an operator adding them to a running city does
+    runs = [
+        IngestRun(config.sqlite_url, "first load", "permits", config.rows),
+        IngestRun(config.sqlite_url, "re-ingest", "permits", config.rows),
+        IngestRun(config.sqlite_url, "licences", "licences", licences),
+        IngestRun(config.sqlite_url, "parcels", "parcels", generated.parcels),
+        IngestRun(
+            f"sqlite:///{config.baseline_path}", "permits alone", "permits alone", config.rows
+        ),
+    ]
     if config.postgres_url:
         runs += [
-            (config.postgres_url, "first load", True),
-            (config.postgres_url, "re-ingest", False),
+            IngestRun(config.postgres_url, "first load", "permits", config.rows, True),
+            IngestRun(config.postgres_url, "re-ingest", "permits", config.rows),
         ]
+    return runs
+
+
+def ingest(
+    config: BenchConfig, progress: Progress, generated: Generated, licences: int
+) -> list[IngestResult]:
+    for database in (config.sqlite_path, config.baseline_path):
+        for leftover in config.work_dir.glob(database.name + "*"):
+            # a fresh database: the first run must insert every row (and the sync lock
+            # directory beside a SQLite file goes with it)
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+    data = {
+        "licences": config.licenses_path,
+        "parcels": config.parcels_path,
+        "permits": config.data_path,
+        "permits alone": config.data_path,
+    }
     results = []
-    for url, label, reset in runs:
-        backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
-        task = progress.add_task(f"ingest: {backend}, {label}", total=config.rows)
+    for run in _ingest_runs(config, generated, licences):
+        backend = "SQLite" if run.url.startswith("sqlite") else "PostgreSQL"
+        task = progress.add_task(f"ingest: {backend}, {run.label}", total=run.rows)
         results.append(
             run_ingest(
-                url=url,
-                data=config.data_path,
+                url=run.url,
+                data=data[run.dataset],
                 data_format=config.data_format,
-                label=label,
-                log=config.work_dir / f"ingest-{backend.lower()}-{label.replace(' ', '-')}.log",
-                reset_postgres=reset,
+                label=run.label,
+                log=config.work_dir / f"ingest-{backend.lower()}-{run.label.replace(' ', '-')}.log",
+                reset_postgres=run.reset_postgres,
                 on_advance=_advancer(progress, task),
+                dataset=run.dataset,
             )
         )
-        progress.update(task, completed=config.rows)
+        progress.update(task, completed=run.rows)
     return results
 
 
@@ -90,14 +139,21 @@ def queries(config: BenchConfig, progress: Progress, notes: list[str]) -> list[L
     engine = create_engine_for(config.sqlite_url)
     key = create_key(engine)
     params = sample_params(engine, config.seed, config.pages)
-    planned = list(cells(config.concurrency))
+    planned = [*cells(config.concurrency), *enrichment_cells(config.concurrency)]
     task = progress.add_task("queries", total=len(planned))
     results = []
-    with serve(config.sqlite_url, config.work_dir / "api.log") as base_url:
+    with (
+        serve(config.sqlite_url, config.work_dir / "api.log") as base_url,
+        serve(config.sqlite_url, config.work_dir / "api-unjoined.log", UNJOINED_APP) as bare_url,
+    ):
+        urls = {"API": base_url, "API, nothing joined": bare_url}
         for cell in planned:
             label = f"queries: {cell.query}, {cell.path}, {cell.concurrency} threads"
             progress.update(task, description=label)
-            load = load_for(cell, engine, base_url, key, params)
+            if cell.query in ENRICHMENT_LABELS:
+                load = enrichment_load(cell.path, engine, urls, key, params)
+            else:
+                load = load_for(cell, engine, base_url, key, params)
             stats = measure(load, cell.concurrency, config.requests, config.seconds)
             if stats.first_error:
                 notes.append(
@@ -147,6 +203,10 @@ def load_setup(config: BenchConfig) -> str:
         "**store**: `search_permits` / `get_permit` / `get_permits` / the by-number queries of "
         "`store.permit_numbers` in the benchmark process. "
         "**raw SQL**: the equivalent `text()` SELECT, rows left as tuples. "
+        "**permit page** (what joining licences and parcels costs) adds **API, nothing "
+        "joined**: the same request to a second server whose `services.permits.joined` finds "
+        "nothing, and **service**: `services.permits.search`, the search and its joined step; "
+        "its **store** is the search alone. "
         "Client and server share the machine's cores, so API figures include the client's cost. "
         "*p50 ÷ raw*: the row's median over raw SQL's at the same thread count."
     )
@@ -158,22 +218,22 @@ def main() -> None:
     started = datetime.now().astimezone()
     load_before = os.getloadavg()[0]
     with _progress(console) as progress:
-        data_bytes, generate_seconds = generate(config, progress)
+        generated, licences = generate(config, progress)
         report = Report(
             started=started,
             machine=Machine.current(),
             rows=config.rows,
             seed=config.seed,
             data_format=config.data_format,
-            data_bytes=data_bytes,
-            generate_seconds=generate_seconds,
+            data_bytes=generated.bytes,
+            generate_seconds=generated.seconds,
             load_setup=load_setup(config),
-            queries=dict(QUERY_LABELS),
+            queries={**QUERY_LABELS, **ENRICHMENT_LABELS},
         )
-        report.ingest = ingest(config, progress)
+        report.ingest = ingest(config, progress, generated, licences)
         report.load = queries(config, progress, report.notes)
         report.exports = exports(config, progress)
-        report.notes += over_budget(report.exports)
+        report.budgets = judge(report)
     # other work on the machine skews every figure; the load average shows whether there was any
     report.notes.append(
         f"Load average (1 min) at the start: {load_before:.1f}, at the end: "

@@ -24,6 +24,7 @@ from permitdb.store.api_keys import insert_api_key
 # The server and this process must agree on the secret the stored key hash is keyed with.
 SECRET: Final = "permitdb-bench-secret-not-for-production"
 STARTUP_TIMEOUT_S: Final = 60.0
+APP: Final = "permitdb.api.app:create_app"
 
 
 def create_key(engine: Engine) -> str:
@@ -51,12 +52,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, log: Path) -> Iterator[str]:
-    """Run the API over ``database_url`` until the block ends; yields its base URL."""
+def serve(database_url: str, log: Path, app: str = APP) -> Iterator[str]:
+    """Run the API (``app``, an app factory) over ``database_url`` until the block ends;
+    yields its base URL."""
     port = free_port()
     env = {**os.environ, "PERMITDB_DATABASE_URL": database_url, "PERMITDB_SECRET_KEY": SECRET}
     command = [
-        sys.executable, "-m", "uvicorn", "permitdb.api.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", app, "--factory",
         "--host", "127.0.0.1", "--port", str(port),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip

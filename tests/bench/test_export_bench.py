@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench.export_bench import FORMATS, over_budget, run_export, run_raw_export
+from bench.budgets import export_budgets
+from bench.export_bench import FORMATS, run_export, run_raw_export
 from bench.report import ExportResult, Machine, Report, render_markdown
 from sqlalchemy import Engine
 
@@ -80,9 +81,11 @@ def test_report_has_an_export_table_and_flags_a_missed_budget() -> None:
         ExportResult("csv", 1_000_000, 4.0, 280 * 1024 * 1024, "raw SQL"),
         ExportResult("ndjson", 1_000_000, 2.0, 800 * 1024 * 1024, "raw SQL"),
     ]
+    report.budgets = export_budgets(report.exports)
     text = render_markdown(report)
     assert "| `csv` | exporter | 1,000,000 | 10.0 | 100,000 | 300.0 MiB | 2.5× |" in text
     assert "| `csv` | raw SQL | 1,000,000 | 4.0 | 250,000 | 280.0 MiB | 1.0× |" in text
-    assert over_budget(report.exports) == [
-        "`ndjson` export: 25,000 rows/s, under the 50,000 rows/s budget."
-    ]
+    assert (
+        "- budget: `csv` export ≥ 50,000 rows/s (exporter) — measured: 100,000 rows/s — met\n"
+        "- budget: `ndjson` export ≥ 50,000 rows/s (exporter) — measured: 25,000 rows/s — not met"
+    ) in text

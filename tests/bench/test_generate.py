@@ -8,8 +8,10 @@ from pathlib import Path
 
 import orjson
 import pytest
+from bench.austin import COMPANY_TRADES, COMPANY_WORDS
 from bench.config import DataFormat
 from bench.generate import COLUMNS, bench_entry, iter_rows, write_dataset
+from bench.reference import iter_licenses
 from bench.report import IngestResult, LoadResult, Machine, Report, render_markdown, write_report
 
 
@@ -96,3 +98,39 @@ def test_report_renders_tables(tmp_path: Path) -> None:
     assert "| CPU | 2 cores, Test CPU |" in text
     write_report(small_report(), tmp_path / "docs" / "benchmarks.md")
     assert (tmp_path / "docs" / "benchmarks.md").read_text(encoding="utf-8") == text
+
+
+def test_the_roll_has_one_row_for_about_half_the_projects_on_their_tcad_id(tmp_path: Path) -> None:
+    written = write_dataset(
+        tmp_path / "p.csv", 4000, seed=2, data_format="csv", parcels=tmp_path / "r.csv"
+    )
+    again = write_dataset(
+        tmp_path / "q.csv", 4000, seed=2, data_format="csv", parcels=tmp_path / "s.csv"
+    )
+    assert (tmp_path / "r.csv").read_bytes() == (tmp_path / "s.csv").read_bytes()
+    with written.path.open(encoding="utf-8", newline="") as lines:
+        permits = list(csv.DictReader(lines))
+    with (tmp_path / "r.csv").open(encoding="utf-8", newline="") as lines:
+        roll = list(csv.DictReader(lines))
+    projects = {row["permit_number"].rsplit(" ", 1)[0]: row["tcad_id"] for row in permits}
+    # sub-permits of one project are on one lot
+    assert len(
+        {(row["permit_number"].rsplit(" ", 1)[0], row["tcad_id"]) for row in permits}
+    ) == len(projects)
+    assert written.parcels == len(roll) == again.parcels
+    assert 0.4 < len(roll) / len(projects) < 0.6
+    assert len({row["PROP_ID"] for row in roll}) == len(roll)
+    on_permit_ids = sum(1 for row in roll if row["PROP_ID"] in set(projects.values()))
+    assert on_permit_ids / len(roll) > 0.9  # the others: projects filed without a TCAD id
+
+
+def test_licences_cover_most_companies_by_their_name() -> None:
+    licences = list(iter_licenses(seed=5))
+    companies = {
+        f"{w} {k}".upper() for ks in COMPANY_TRADES.values() for w in COMPANY_WORDS for k in ks
+    }
+    named = {row["PLUMB_COMPANY"].rsplit(" ", 1)[0] for row in licences}
+    assert named <= companies
+    assert 0.75 < len(named) / len(companies) < 0.95
+    assert len({row["LICENSE_NBR"] for row in licences}) == len(licences)
+    assert licences == list(iter_licenses(seed=5))
