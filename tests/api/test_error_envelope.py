@@ -172,4 +172,6 @@ def test_openapi_documents_the_error_codes(client: TestClient) -> None:
     assert {"200", "400", "401", "403", "422", "500", "503"} <= set(permits)
     assert "invalid_cursor" in permits["400"]["description"]
     examples = permits["401"]["content"]["application/json"]["examples"]
-    assert set(examples) == {"missing_api_key", "invalid_api_key"}
+    assert set(examples) == {"missing_api_key", "invalid_api_key", "api_key_expired"}
+    forbidden = permits["403"]["content"]["application/json"]["examples"]
+    assert {"api_key_disabled", "insufficient_scope"} <= set(forbidden)

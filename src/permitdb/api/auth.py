@@ -26,6 +26,8 @@ from sqlalchemy import Engine
 
 from permitdb.api.errors import (
     ApiError,
+    ApiKeyDisabled,
+    ApiKeyExpired,
     InsufficientScope,
     InvalidApiKey,
     MissingApiKey,
@@ -35,7 +37,7 @@ from permitdb.api.keys import hash_api_key, is_well_formed
 from permitdb.api.params.strict import REQUIRES_KEY, check_query
 from permitdb.api.state import State
 from permitdb.settings import SigningSecrets
-from permitdb.store.api_keys import ApiKeyRow, find_active_key, rehash_api_key, touch_api_key
+from permitdb.store.api_keys import ApiKeyRow, find_key, rehash_api_key, touch_api_key
 
 # One read scope per kind of data sold apart (permits, contractors, parcels, places); people:read
 # adds person-level fields (owners, applicants, licence holders) and the owner filters;
@@ -71,26 +73,45 @@ def _used_recently(row: ApiKeyRow, now: datetime) -> bool:
 
 
 def _look_up(engine: Engine, key: str, secrets: SigningSecrets) -> ApiKeyRow | None:
-    """The active key by its hash under the current secret, else under a previous one; a key
-    found that way is re-hashed under the current secret, so the next lookup is direct."""
+    """The unrevoked key by its hash under the current secret, else under a previous one; a
+    key found that way is re-hashed under the current secret, so the next lookup is direct."""
     current = hash_api_key(key, secrets.current)
     with engine.connect() as conn:
-        row = find_active_key(conn, current)
+        row = find_key(conn, current)
     if row is not None or not secrets.previous:
         return row
     with engine.begin() as conn:
         for previous in secrets.previous:
             old = hash_api_key(key, previous)
-            row = find_active_key(conn, old)
+            row = find_key(conn, old)
             if row is not None:
                 rehash_api_key(conn, row.id, old_hash=old, new_hash=current)
-                return dataclasses.replace(row, key_hash=current)
+                if row.key_hash == old:
+                    return dataclasses.replace(row, key_hash=current)
+                return dataclasses.replace(row, previous_key_hash=current)
     return None
 
 
 def _touch(engine: Engine, key_id: int, now: datetime) -> None:
     with engine.begin() as conn:
         touch_api_key(conn, key_id, now=now)
+
+
+def _refuse_unusable(row: ApiKeyRow, key_hash: str, now: datetime) -> None:
+    refusal = row.refusal(key_hash, now)
+    if refusal == "disabled":
+        raise ApiKeyDisabled()
+    if refusal == "expired":
+        assert row.expires_at is not None  # what "expired" means
+        raise ApiKeyExpired(
+            f"The API key expired on {row.expires_at:%Y-%m-%d %H:%M} UTC. Ask the operator to "
+            f"extend it ('permitdb keys update {row.id} --expires DATE') or for a new one."
+        )
+    if refusal == "rotated":
+        raise InvalidApiKey(
+            "This API key was rotated and its old secret's grace period has ended. Use the new "
+            "key the operator received from 'permitdb keys rotate'."
+        )
 
 
 def require_scope(scope: str | None) -> Callable[..., Awaitable[ApiKeyRow]]:
@@ -115,12 +136,13 @@ def require_scope(scope: str | None) -> Callable[..., Awaitable[ApiKeyRow]]:
             if row is None:
                 raise InvalidApiKey()
             state.keys.put(key_hash, row)
+        now = datetime.now(UTC)
+        _refuse_unusable(row, key_hash, now)
         if scope is not None and scope not in row.scopes:
             raise InsufficientScope(
                 f"This API key lacks the '{scope}' scope. Ask the operator for a key created "
                 f"with 'permitdb keys create --scope {scope}'."
             )
-        now = datetime.now(UTC)
         if not _used_recently(row, now):
             await run_in_threadpool(_touch, state.engine, row.id, now)
             row = state.keys.touched(key_hash, row, now)
@@ -139,6 +161,8 @@ PlacesRead = Annotated[ApiKeyRow, Depends(require_scope("places:read"))]
 AUTH_ERRORS: tuple[type[ApiError], ...] = (
     MissingApiKey,
     InvalidApiKey,
+    ApiKeyExpired,
+    ApiKeyDisabled,
     InsufficientScope,
     ServiceUnavailable,
 )

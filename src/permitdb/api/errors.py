@@ -101,6 +101,24 @@ class InvalidApiKey(ApiError):
     headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": "Bearer"}
 
 
+class ApiKeyExpired(ApiError):
+    status_code = 401
+    code = "api_key_expired"
+    default_message = (
+        "The API key has expired. Ask the operator to extend it ('permitdb keys update ID "
+        "--expires DATE') or for a new one."
+    )
+    headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class ApiKeyDisabled(ApiError):
+    status_code = 403
+    code = "api_key_disabled"
+    default_message = (
+        "The API key is disabled. Ask the operator to enable it again ('permitdb keys enable ID')."
+    )
+
+
 class InsufficientScope(ApiError):
     status_code = 403
     code = "insufficient_scope"
@@ -281,6 +299,8 @@ class ServiceUnavailable(ApiError):
 ERROR_CLASSES: tuple[type[ApiError], ...] = (
     MissingApiKey,
     InvalidApiKey,
+    ApiKeyExpired,
+    ApiKeyDisabled,
     InsufficientScope,
     PermitNotFound,
     ContractorNotFound,

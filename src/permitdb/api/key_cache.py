@@ -1,9 +1,9 @@
 """Verified API keys, remembered for a few seconds so a request does not query the database.
 
 An entry is the key's row as read at most ``ttl`` seconds ago, found by the key's HMAC hash
-(never by the key itself). A revoked or re-scoped key is therefore honoured for at most ``ttl``
-seconds after the change, in each API process; docs/api.md states that bound. Only keys that
-were found active are kept, so a newly created key works on its first request.
+(never by the key itself). A revoked, disabled, rotated or re-scoped key is therefore honoured
+for at most ``ttl`` seconds after the change, in each API process; docs/api.md states that
+bound. Only keys that were found are kept, so a newly created key works on its first request.
 """
 
 from __future__ import annotations
