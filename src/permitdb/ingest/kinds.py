@@ -82,6 +82,12 @@ def refresh_places(conn: Connection, entry: CatalogEntry, *, now: datetime) -> N
     place_metrics.refresh(conn, entry.slug, now=now)
 
 
+def refresh_property_types(conn: Connection, entry: CatalogEntry, *, now: datetime) -> None:
+    """A roll usually arrives after the permits on its lots: the permits that now join one of
+    the run's parcels move to its property type in their places' monthly metrics."""
+    place_metrics.refresh_parcels(conn, entry.slug, now=now)
+
+
 PERMITS: Kind[Any] = Kind(
     name="permits",
     table=permits,
@@ -101,7 +107,11 @@ LICENSES: Kind[LicenseRecord] = Kind(
 )
 
 PARCELS: Kind[Any] = Kind(
-    name="parcels", table=parcels, normalize=normalize_parcel, write=upsert_parcels
+    name="parcels",
+    table=parcels,
+    normalize=normalize_parcel,
+    write=upsert_parcels,
+    after_run=(refresh_property_types,),
 )
 
 KINDS: Mapping[RecordKind, Kind[Any]] = {kind.name: kind for kind in (PERMITS, LICENSES, PARCELS)}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
@@ -18,7 +18,7 @@ from sqlalchemy import Connection, RowMapping
 from permitdb.canonical import PARCEL_FIELD_NAMES, ParcelRecord, PermitRecord
 from permitdb.normalize.parcel_keys import parcel_key
 from permitdb.store.records import UpsertCounts, chunks, upsert_records
-from permitdb.store.tables import parcels
+from permitdb.store.tables import parcels, permits
 
 
 def upsert_parcels(
@@ -144,42 +144,65 @@ PROPERTY_COLUMNS: Final = (
     "congressional_district",
 )
 MatchedBy = Literal["parcel_key", "address_key"]
+UNKNOWN_PROPERTY_TYPE: Final = "unknown"  # a permit no parcel joins
+
+
+def _joined(
+    permit: sa.FromClause, column: str, on: Literal["parcel_key", "address_key"]
+) -> sa.ScalarSelect[Any]:
+    """``column`` of the parcel a row of ``permit`` (the permits table or a select of its
+    state, parcel_key and address_key) joins on one key: of several (two rolls of one lot),
+    the latest roll, then the lowest id, so every answer picks the same one."""
+    p = parcels.alias(f"by_{on}")
+    match = (
+        sa.and_(p.c.state == permit.c.state, p.c.parcel_key == permit.c.parcel_key)
+        if on == "parcel_key"
+        else p.c.address_key == permit.c.address_key
+    )
+    return (
+        sa.select(p.c[column])
+        .where(match)
+        .order_by(sa.func.coalesce(p.c.roll_year, 0).desc(), p.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def joined_property_type(permit: sa.FromClause) -> sa.ColumnElement[str]:
+    """The property type of the parcel a permit joins (:func:`properties_of`'s rule, in SQL),
+    else ``unknown``."""
+    return sa.func.coalesce(
+        _joined(permit, "property_type", "parcel_key"),
+        _joined(permit, "property_type", "address_key"),
+        sa.literal(UNKNOWN_PROPERTY_TYPE, sa.String),
+    )
 
 
 def properties_of(
-    conn: Connection, permits: Sequence[PermitRecord]
+    conn: Connection, records: Sequence[PermitRecord]
 ) -> dict[str, tuple[MatchedBy, RowMapping]]:
-    """permit id -> (how it matched, its parcel row), for a page of permits, in one query.
+    """permit id -> (how it matched, its parcel row), for a page of stored permits.
 
-    A permit's parcel has its parcel key in its state, else its address key; of several
-    (two rolls of one lot), the latest roll, then the lowest id, so the answer is stable.
+    A permit's parcel has its parcel key (``permits.parcel_key``) in its state, else its
+    address key; the rollups group permits by the same rule (:func:`joined_property_type`).
     """
-    # the store derives permits.parcel_key the same way (store.permits)
-    keys = {p.id: parcel_key(p.parcel_id) for p in permits}
-    pairs = {(p.state, keys[p.id]) for p in permits if p.state and keys[p.id]}
-    addresses = {p.address_key for p in permits if p.address_key}
-    if not pairs and not addresses:
-        return {}
-    c = parcels.c
-    sides = [sa.tuple_(c.state, c.parcel_key).in_(chunk) for chunk in chunks(sorted(pairs))]
-    sides += [c.address_key.in_(chunk) for chunk in chunks(sorted(addresses))]
-    statement = sa.select(*(c[name] for name in PROPERTY_COLUMNS)).where(sa.or_(*sides))
-    by_key: dict[tuple[str, str], RowMapping] = {}
-    by_address: dict[str, RowMapping] = {}
-    for row in sorted(conn.execute(statement).mappings(), key=_preference):
-        if row["parcel_key"]:
-            by_key.setdefault((row["state"], row["parcel_key"]), row)
-        if row["address_key"]:
-            by_address.setdefault(row["address_key"], row)
+    c = permits.c
     found: dict[str, tuple[MatchedBy, RowMapping]] = {}
-    for permit in permits:
-        on_key = by_key.get((permit.state or "", keys[permit.id] or ""))
-        if on_key is not None:
-            found[permit.id] = ("parcel_key", on_key)
-        elif permit.address_key and permit.address_key in by_address:
-            found[permit.id] = ("address_key", by_address[permit.address_key])
+    for chunk in chunks(sorted({r.id for r in records})):
+        matched = (
+            sa.select(
+                c.id.label("permit_id"),
+                _joined(permits, "id", "parcel_key").label("on_key"),
+                _joined(permits, "id", "address_key").label("on_address"),
+            )
+            .where(c.id.in_(chunk))
+            .subquery("matched")
+        )
+        m = matched.c
+        statement = sa.select(
+            m.permit_id, m.on_key, *(parcels.c[name] for name in PROPERTY_COLUMNS)
+        ).join(parcels, parcels.c.id == sa.func.coalesce(m.on_key, m.on_address))
+        for row in conn.execute(statement).mappings():
+            how: MatchedBy = "parcel_key" if row["on_key"] is not None else "address_key"
+            found[row["permit_id"]] = (how, row)
     return found
-
-
-def _preference(row: RowMapping) -> tuple[int, str]:
-    return (-(row["roll_year"] or 0), row["id"])

@@ -17,8 +17,8 @@ from permitdb.api.params.types import IsoDate
 from permitdb.api.state import ApiState
 from permitdb.normalize import geo_ids
 from permitdb.services import places
-from permitdb.store.place_metrics import ALL
-from permitdb.vocabulary import Tag
+from permitdb.store.place_rollups import ALL
+from permitdb.vocabulary import PropertyType, Tag
 
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
@@ -108,11 +108,11 @@ async def metrics_filters(
         ),
     ] = None,
     property_type: Annotated[
-        str,
+        PropertyType | Literal["all"],
         Query(
-            max_length=30,
-            description="A property type, or 'all'; 'unknown' until parcels enrich permits",
-            openapi_examples=example("all"),
+            description="The property type of the parcel each permit joins (docs/vocabulary.md), "
+            "'unknown' for the permits no parcel joins, or 'all' for every permit",
+            openapi_examples=example("single_family"),
         ),
     ] = ALL,
     tag: Annotated[

@@ -298,7 +298,10 @@ def list_place_permits(
     people = PEOPLE_SCOPE in key.scopes
     return OrjsonResponse(
         {
-            "data": [permit_json(r, include_raw=False, people=people) for r in page.records],
+            "data": [
+                permit_json(r, include_raw=False, people=people, joined=page.joined)
+                for r in page.records
+            ],
             "returned": len(page.records),
             "next_cursor": (
                 encode_cursor(page.next_keyset, query, secret) if page.next_keyset else None
