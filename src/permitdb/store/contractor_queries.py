@@ -218,9 +218,21 @@ def licenses_of(conn: Connection, contractor_ids: Sequence[str]) -> dict[str, li
     return found
 
 
+# What a permit shows of its contractor's licence (``PermitLicense``): decoding all of a
+# licence row's columns, its raw source record among them, was most of a page's join time.
+_PERMIT_LICENSE_COLUMNS: Final = (
+    contractor_licenses.c.contractor_id,
+    contractor_licenses.c.license_number,
+    contractor_licenses.c.license_state,
+    contractor_licenses.c.status,
+    contractor_licenses.c.expires_date,
+    contractor_licenses.c.classifications,
+)
+
+
 def primary_licenses(conn: Connection, contractor_ids: Sequence[str]) -> dict[str, sa.RowMapping]:
-    """contractor id -> its primary licence (the one its row names, else the latest to
-    expire), for those with a licence: one query for a whole page of permits."""
+    """contractor id -> what a permit shows of its primary licence (the one its row names,
+    else the latest to expire), for those with a licence: one query for a whole page."""
     named = (contractors.c.license_key, contractors.c.license_state)
     is_named = sa.and_(
         contractor_licenses.c.license_key == named[0],
@@ -230,7 +242,7 @@ def primary_licenses(conn: Connection, contractor_ids: Sequence[str]) -> dict[st
     unique = list(dict.fromkeys(contractor_ids))
     for start in range(0, len(unique), CHUNK):
         rows = conn.execute(
-            sa.select(contractor_licenses)
+            sa.select(*_PERMIT_LICENSE_COLUMNS)
             .join(contractors, contractors.c.id == contractor_licenses.c.contractor_id)
             .where(contractor_licenses.c.contractor_id.in_(unique[start : start + CHUNK]))
             .order_by(sa.case((is_named, 0), else_=1), *_LICENSE_ORDER)
