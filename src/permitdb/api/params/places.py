@@ -18,7 +18,7 @@ from permitdb.api.state import ApiState
 from permitdb.normalize import geo_ids
 from permitdb.services import places
 from permitdb.store.place_metrics import ALL
-from permitdb.vocabulary import Tag
+from permitdb.vocabulary import PropertyType, Tag
 
 
 # async: pure validation, so FastAPI need not hop to the thread pool to run it
@@ -108,10 +108,10 @@ async def metrics_filters(
         ),
     ] = None,
     property_type: Annotated[
-        str,
+        PropertyType | Literal["all"],
         Query(
-            max_length=30,
-            description="A property type, or 'all'; 'unknown' until parcels enrich permits",
+            description="A property type (docs/vocabulary.md), or 'all'; 'unknown' until "
+            "parcels enrich permits",
             openapi_examples=example("all"),
         ),
     ] = ALL,
