@@ -222,11 +222,14 @@ def test_the_document_types_the_property_filters_as_the_server_parses_them(
     assert parcels["assessed_max"]["anyOf"][0] == money
     sale_date = parcels["sale_date_to"]["anyOf"][0]
     assert (sale_date["type"], sale_date["format"]) == ("string", "date")
-    assert parcels["property_min_unit_count"]["anyOf"][0] == {
+    assert parcels["property_min_lot_size"]["anyOf"][0] == {
         "type": "integer",
         "minimum": 0,
         "maximum": 2**53,
     }
+    # units and stories are 32-bit columns: a bound past them would fail on PostgreSQL
+    assert parcels["property_max_unit_count"]["anyOf"][0]["maximum"] == 100_000
+    assert parcels["property_max_stories"]["anyOf"][0]["maximum"] == 1_000
     assert parcels["year_built_from"]["anyOf"][0] == {
         "type": "integer",
         "minimum": 1000,
@@ -246,6 +249,7 @@ def test_the_document_types_the_property_filters_as_the_server_parses_them(
         ("property_max_market_value", "lots"),
         ("assessed_min", "-1"),
         ("property_min_lot_size", "1.5"),
+        ("property_max_unit_count", "3879219802"),
     ],
 )
 def test_a_filter_value_the_document_excludes_gets_the_error_envelope(

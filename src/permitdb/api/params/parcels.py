@@ -21,7 +21,7 @@ from permitdb.api.params.permits import parsed
 from permitdb.api.params.properties import (
     PropertyDollars,
     PropertyFilters,
-    Whole,
+    StoryCount,
     YearBuilt,
     property_query,
 )
@@ -83,8 +83,12 @@ class ParcelFilters(PropertyFilters, CursorPage):
     assessed_max: PropertyDollars | None = Field(
         None, description="Assessed value at most, USD", examples=[500000]
     )
-    property_min_stories: Whole | None = Field(None, description="Stories at least", examples=[2])
-    property_max_stories: Whole | None = Field(None, description="Stories at most", examples=[6])
+    property_min_stories: StoryCount | None = Field(
+        None, description="Stories at least", examples=[2]
+    )
+    property_max_stories: StoryCount | None = Field(
+        None, description="Stories at most", examples=[6]
+    )
 
     _no_empty_values = field_validator("*", mode="before")(refuse_empty_values)
 

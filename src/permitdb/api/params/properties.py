@@ -17,8 +17,10 @@ from permitdb.vocabulary import PropertyType
 
 # Beyond any roll's value, and within what both engines' NUMERIC compare exactly.
 MAX_DOLLARS: Final = Decimal("1e15")
-# JavaScript's largest exact integer: a generated client can send every value the document allows.
-MAX_WHOLE: Final = 2**53
+# Areas are BIGINT columns; JavaScript's largest exact integer bounds them so a generated
+# client can send every value the document allows. Units and stories are INTEGER columns
+# (PostgreSQL refuses a bound past 2**31 - 1): bounded as the permit search bounds a permit's.
+MAX_SQUARE_FEET: Final = 2**53
 
 # Parsed as Decimal so money compares exactly; documented as what clients send, a JSON number.
 PropertyDollars = Annotated[
@@ -26,7 +28,9 @@ PropertyDollars = Annotated[
     Field(ge=0, le=MAX_DOLLARS, allow_inf_nan=False),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_DOLLARS)}),
 ]
-Whole = Annotated[int, Field(ge=0, le=MAX_WHOLE)]
+SquareFeet = Annotated[int, Field(ge=0, le=MAX_SQUARE_FEET)]
+UnitCount = Annotated[int, Field(ge=0, le=100_000)]
+StoryCount = Annotated[int, Field(ge=0, le=1_000)]
 YearBuilt = Annotated[int, Field(ge=1000, le=2200)]
 
 
@@ -44,22 +48,22 @@ class PropertyFilters(Schema):
     property_max_market_value: PropertyDollars | None = Field(
         None, description="Market value at most, USD", examples=[900000]
     )
-    property_min_building_area: Whole | None = Field(
+    property_min_building_area: SquareFeet | None = Field(
         None, description="Building area at least, square feet", examples=[1000]
     )
-    property_max_building_area: Whole | None = Field(
+    property_max_building_area: SquareFeet | None = Field(
         None, description="Building area at most, square feet", examples=[5000]
     )
-    property_min_lot_size: Whole | None = Field(
+    property_min_lot_size: SquareFeet | None = Field(
         None, description="Lot size at least, square feet", examples=[2000]
     )
-    property_max_lot_size: Whole | None = Field(
+    property_max_lot_size: SquareFeet | None = Field(
         None, description="Lot size at most, square feet", examples=[10000]
     )
-    property_min_unit_count: Whole | None = Field(
+    property_min_unit_count: UnitCount | None = Field(
         None, description="Dwelling units at least", examples=[2]
     )
-    property_max_unit_count: Whole | None = Field(
+    property_max_unit_count: UnitCount | None = Field(
         None, description="Dwelling units at most", examples=[10]
     )
 
