@@ -43,6 +43,7 @@ LINKED_LICENSE: Final = "1000013"  # DESERT ELITE ELECTRIC INC, C10 (electrical)
 LINKED_NAME: Final = (
     "DYNAMIC ELECTRIC INC"  # an Austin electrical contractor, as resolution names it
 )
+MISSING: Final = "ctr_" + "0" * 32  # shaped like a contractor id; no contractor has it
 
 
 def _ingest(engine: Engine) -> None:
@@ -296,7 +297,7 @@ def test_one_contractor_with_its_licences_and_the_404(
     assert licence["classifications"] == stored["classifications"]
     assert licence["workers_comp"]["exempt"] == stored["workers_comp_exempt"]
     error = check_error(
-        client.get("/v1/contractors/c_nope", headers=headers), 404, "contractor_not_found"
+        client.get(f"/v1/contractors/{MISSING}", headers=headers), 404, "contractor_not_found"
     )
     assert "/v1/contractors" in error["message"]
 
@@ -306,7 +307,7 @@ def test_a_batch_by_ids_answers_in_the_order_asked(
 ) -> None:
     asked = [
         data.contractors[3]["id"],
-        "c_missing",
+        MISSING,
         data.contractors[0]["id"],
         data.contractors[3]["id"],
     ]
@@ -315,14 +316,35 @@ def test_a_batch_by_ids_answers_in_the_order_asked(
     for response in (by_get, by_post):
         body = response.json()
         assert [c["id"] for c in body["data"]] == [asked[0], asked[2]]
-        assert body["not_found"] == ["c_missing"]
+        assert body["not_found"] == [MISSING]
         assert body["next_cursor"] is None
+
+
+def test_an_id_of_no_contractor_id_shape_is_refused_as_the_document_says(
+    client: TestClient, headers: dict[str, str], data: Data, check_error: Callable[..., Any]
+) -> None:
+    """The document's id pattern is what the server takes: an id of another shape (here with a
+    NUL, which PostgreSQL cannot compare) is a 422, in a batch's body or query; a path naming
+    no contractor is a 404 whatever its shape."""
+    document = client.get("/openapi.json").json()
+    pattern = document["components"]["schemas"]["ContractorIds"]["properties"]["ids"]["items"]
+    assert pattern == {"type": "string", "pattern": "^ctr_[0-9a-f]{32}$"}
+    for bad in ("c_nope", MISSING.upper(), MISSING[:-1] + "\\u0000"):
+        response = client.post(
+            "/v1/contractors/batch",
+            content=f'{{"ids": ["{data.contractors[0]["id"]}", "{bad}"]}}',
+            headers={**headers, "Content-Type": "application/json"},
+        )
+        error = check_error(response, 422, "invalid_parameter")
+        assert error["details"][0]["loc"][0] == "body", error
+    check_error(client.get("/v1/contractors?id=c_nope", headers=headers), 422, "invalid_parameter")
+    check_error(client.get("/v1/contractors/c_nope", headers=headers), 404, "contractor_not_found")
 
 
 def test_a_batch_of_51_ids_or_ids_with_filters_is_refused(
     client: TestClient, headers: dict[str, str], data: Data, check_error: Callable[..., Any]
 ) -> None:
-    ids = [f"c_{n}" for n in range(51)]
+    ids = [f"ctr_{n:032x}" for n in range(51)]
     query = "&".join(f"id={i}" for i in ids)
     check_error(client.get(f"/v1/contractors?{query}", headers=headers), 422, "invalid_parameter")
     response = client.post("/v1/contractors/batch", json={"ids": ids}, headers=headers)
@@ -392,7 +414,9 @@ def test_a_contractors_permits_page_newest_first_as_v1_permits_serves_them(
     same = client.get(f"/v1/permits/{found[0]['id']}", headers=headers).json()
     assert found[0] == {k: v for k, v in same.items() if k != "raw"}
     check_error(
-        client.get("/v1/contractors/c_nope/permits", headers=headers), 404, "contractor_not_found"
+        client.get(f"/v1/contractors/{MISSING}/permits", headers=headers),
+        404,
+        "contractor_not_found",
     )
 
 
@@ -462,7 +486,9 @@ def test_metrics_sum_what_an_aggregate_over_the_same_permits_sums(
         (m["month"], m["tag"]): m["permit_count"] for m in body["monthly_by_tag"]
     } == per_month_tag
     check_error(
-        client.get("/v1/contractors/c_nope/metrics", headers=headers), 404, "contractor_not_found"
+        client.get(f"/v1/contractors/{MISSING}/metrics", headers=headers),
+        404,
+        "contractor_not_found",
     )
 
 

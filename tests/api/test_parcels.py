@@ -204,3 +204,58 @@ def test_permit_search_filters_on_the_property(
     body = {"property_type": ["single_family"], "limit": 10}
     posted = client.post("/v1/permits/search", json=body, headers=auth).json()["data"]
     assert [p["id"] for p in posted] == [house.id]
+
+
+def _query_schemas(client: TestClient, path: str) -> dict[str, dict[str, Any]]:
+    operation = client.get("/openapi.json").json()["paths"][path]["get"]
+    return {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+
+
+def test_the_document_types_the_property_filters_as_the_server_parses_them(
+    client: TestClient,
+) -> None:
+    """A generated client sends numbers and dates where the server parses them, within the
+    same bounds, and a property filter is the same on the parcel and the permit search."""
+    parcels = _query_schemas(client, "/v1/parcels")
+    money = {"type": "number", "minimum": 0, "maximum": 1e15}
+    assert parcels["property_min_market_value"]["anyOf"][0] == money
+    assert parcels["assessed_max"]["anyOf"][0] == money
+    sale_date = parcels["sale_date_to"]["anyOf"][0]
+    assert (sale_date["type"], sale_date["format"]) == ("string", "date")
+    assert parcels["property_min_lot_size"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2**53,
+    }
+    # units and stories are 32-bit columns: a bound past them would fail on PostgreSQL
+    assert parcels["property_max_unit_count"]["anyOf"][0]["maximum"] == 100_000
+    assert parcels["property_max_stories"]["anyOf"][0]["maximum"] == 1_000
+    assert parcels["year_built_from"]["anyOf"][0] == {
+        "type": "integer",
+        "minimum": 1000,
+        "maximum": 2200,
+    }
+    permits = _query_schemas(client, "/v1/permits")
+    shared = [name for name in parcels if name.startswith("property_") and name in permits]
+    assert len(shared) == 9  # property_type and the four min/max pairs
+    assert all(parcels[name] == permits[name] for name in shared)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("sale_date_to", "0"),
+        ("sale_date_from", "2026-13-01"),
+        ("property_max_market_value", "lots"),
+        ("assessed_min", "-1"),
+        ("property_min_lot_size", "1.5"),
+        ("property_max_unit_count", "3879219802"),
+    ],
+)
+def test_a_filter_value_the_document_excludes_gets_the_error_envelope(
+    client: TestClient, parcels_auth: dict[str, str], check_error: CheckError, name: str, value: str
+) -> None:
+    response = client.get("/v1/parcels", params={name: value}, headers=parcels_auth)
+    error = check_error(response, 422, "invalid_parameter")
+    assert error["details"][0]["loc"] == ["query", name]
+    assert name in error["message"]

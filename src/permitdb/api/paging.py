@@ -15,14 +15,29 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Query
+from pydantic import Field
 
 from permitdb.api import cursors
 from permitdb.api.openapi import example
 from permitdb.api.params.types import CURSOR_EXAMPLE, Cursor
+from permitdb.api.schemas.base import Schema
 from permitdb.settings import SigningSecrets
 
 Item = dict[str, Any]
 Key = Callable[[Item], tuple[str, ...]]
+
+
+class CursorPage(Schema):
+    """The page of a search whose filters are one query model (``params.contractors``,
+    ``params.parcels``): a model takes no parameter it does not declare, so these are its."""
+
+    limit: int = Field(100, ge=1, le=1000, description="Page size", examples=[100])
+    cursor: Cursor | None = Field(
+        None,
+        max_length=1000,
+        description="next_cursor of the previous page, passed back unchanged",
+        examples=[CURSOR_EXAMPLE],
+    )
 
 
 @dataclass(frozen=True, slots=True)

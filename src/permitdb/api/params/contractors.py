@@ -8,11 +8,12 @@ DataJackpot's, PermitFlow's and Shovels' contractor requests.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from fastapi import Query
 from pydantic import Field, StringConstraints, field_validator
 
+from permitdb.api.paging import CursorPage
 from permitdb.api.params.geography import county_codes
 from permitdb.api.params.permit_filters import (
     MAX_IDS,
@@ -23,20 +24,24 @@ from permitdb.api.params.permit_filters import (
     refuse_empty_values,
 )
 from permitdb.api.params.permits import invalid, parsed, tag_list
-from permitdb.api.params.types import CURSOR_EXAMPLE, Cursor, Dollars, IsoDate, TagFilter
-from permitdb.api.schemas.base import Schema
+from permitdb.api.params.types import Dollars, IsoDate, TagFilter
 from permitdb.normalize import geo_ids
 from permitdb.normalize.contractors import license_key
 from permitdb.store.contractor_queries import ContractorQuery
+from permitdb.store.contractors import ID_PREFIX
 from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.vocabulary import LicenseStatus, Status
 
-ContractorId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+# store.contractors.contractor_id_for: the prefix and 32 lowercase hex digits. An id of any
+# other shape is no contractor's, so the document says so (a 422, not a not_found).
+CONTRACTOR_ID_PATTERN: Final = f"^{ID_PREFIX}[0-9a-f]{{32}}$"
+CONTRACTOR_ID_EXAMPLE: Final = f"{ID_PREFIX}3f1c2d4e5a6978812b4c6d8e0f1a2b3c"
+ContractorId = Annotated[str, StringConstraints(pattern=CONTRACTOR_ID_PATTERN)]
 # What a batch by id may be combined with: nothing but itself
 WITH_IDS = frozenset({"id"})
 
 
-class ContractorFilters(Schema):
+class ContractorFilters(CursorPage):
     """Every filter of the contractor search (all optional; all must match)."""
 
     state: str | None = Field(
@@ -144,14 +149,7 @@ class ContractorFilters(Schema):
         max_length=MAX_IDS,
         description=f"Contractor id; repeatable, up to {MAX_IDS}, answered in the order asked. "
         "Combines with nothing else",
-        examples=[["c_3f1c2d4e5a697881"]],
-    )
-    limit: int = Field(100, ge=1, le=1000, description="Page size", examples=[100])
-    cursor: Cursor | None = Field(
-        None,
-        max_length=1000,
-        description="next_cursor of the previous page, passed back unchanged",
-        examples=[CURSOR_EXAMPLE],
+        examples=[[CONTRACTOR_ID_EXAMPLE]],
     )
 
     _no_empty_values = field_validator("*", mode="before")(refuse_empty_values)

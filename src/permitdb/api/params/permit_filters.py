@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from permitdb.api.params.geography import BBOX_PATTERN, NEAR_PATTERN
+from permitdb.api.params.properties import PropertyFilters, YearBuilt
 from permitdb.api.params.types import (
     CURSOR_EXAMPLE,
     AnyTagFilter,
@@ -23,12 +24,10 @@ from permitdb.api.params.types import (
     IsoDateTime,
     TagFilter,
 )
-from permitdb.api.schemas.base import Schema
 from permitdb.api.schemas.permits import FIELD_PATHS
 from permitdb.store.sorts import DEFAULT_SORT, PermitSort
 from permitdb.vocabulary import (
     PropertyClass,
-    PropertyType,
     RecordClass,
     Status,
     StatusPhase,
@@ -71,34 +70,9 @@ def _many(description: str, example: object) -> Any:
     )
 
 
-PropertyMoney = Annotated[
-    Dollars | None,
-    Field(None, ge=0, description="Market value of the permit's parcel, USD", examples=[500000]),
-]
-PropertyYear = Annotated[
-    int | None,
-    Field(
-        None,
-        ge=1000,
-        le=2200,
-        description="Year built of the permit's parcel, inclusive",
-        examples=[1950],
-    ),
-]
-PropertyWhole = Annotated[
-    int | None,
-    Field(
-        None,
-        ge=0,
-        le=2**53,
-        description="Of the permit's parcel (square feet or units), inclusive",
-        examples=[2],
-    ),
-]
-
-
-class PermitFilters(Schema):
-    """Every filter and option of a permit search (all optional; all must match).
+class PermitFilters(PropertyFilters):
+    """Every filter and option of a permit search (all optional; all must match); the
+    property filters (``PropertyFilters``) are on the permit's parcel.
 
     The base ``Schema`` forbids unknown fields and refuses a NUL or lone surrogate anywhere in
     a body; a query string's NUL is refused earlier, by ``params.strict``."""
@@ -222,22 +196,14 @@ class PermitFilters(Schema):
     )
     min_stories: int | None = Field(None, ge=0, le=1_000, description="Stories", examples=[1])
     max_stories: int | None = Field(None, ge=0, le=1_000, description="Stories", examples=[3])
-    # the permit's property (a parcel with its parcel id in its state, or its address)
-    property_type: list[PropertyType] = Field(
-        default_factory=list,
-        description="Property type of the permit's parcel (repeatable; any of)",
-        examples=[["single_family"]],
+    # the permit's property (a parcel with its parcel id in its state, or its address); the
+    # rest of its filters are PropertyFilters'
+    property_min_year_built: YearBuilt | None = Field(
+        None, description="Year built at least", examples=[1950]
     )
-    property_min_market_value: PropertyMoney = None
-    property_max_market_value: PropertyMoney = None
-    property_min_year_built: PropertyYear = None
-    property_max_year_built: PropertyYear = None
-    property_min_building_area: PropertyWhole = None
-    property_max_building_area: PropertyWhole = None
-    property_min_lot_size: PropertyWhole = None
-    property_max_lot_size: PropertyWhole = None
-    property_min_unit_count: PropertyWhole = None
-    property_max_unit_count: PropertyWhole = None
+    property_max_year_built: YearBuilt | None = Field(
+        None, description="Year built at most", examples=[2000]
+    )
     min_approval_days: int | None = Field(
         None, ge=0, le=100_000, description="issued − filed, days", examples=[0]
     )

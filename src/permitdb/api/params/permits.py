@@ -4,7 +4,7 @@ checked across fields and turned into the store's ``PermitQuery``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -24,6 +24,7 @@ from permitdb.api.params.permit_filters import (
     RecordClassParam,
     SearchFormat,
 )
+from permitdb.api.params.properties import property_query
 from permitdb.services.exports import FORMATS
 from permitdb.store.fulltext import FullTextSyntaxError, parse
 from permitdb.store.parcels import ParcelQuery
@@ -224,24 +225,16 @@ def to_search(filters: PermitFilters, location: Location = "query") -> PermitSea
     )
 
 
-# async: pure validation, so FastAPI need not hop to the thread pool to run it
 def _property(filters: PermitFilters) -> ParcelQuery | None:
     """The property filters as a parcel query, or None when none is given."""
-    wanted = ParcelQuery(
-        property_type=tuple(dict.fromkeys(filters.property_type)),
-        min_market_value=filters.property_min_market_value,
-        max_market_value=filters.property_max_market_value,
+    wanted = replace(
+        property_query(filters),
         year_built_from=filters.property_min_year_built,
         year_built_to=filters.property_max_year_built,
-        min_building_area=filters.property_min_building_area,
-        max_building_area=filters.property_max_building_area,
-        min_lot_size=filters.property_min_lot_size,
-        max_lot_size=filters.property_max_lot_size,
-        min_units=filters.property_min_unit_count,
-        max_units=filters.property_max_unit_count,
     )
     return None if wanted == ParcelQuery() else wanted
 
 
+# async: pure validation, so FastAPI need not hop to the thread pool to run it
 async def permit_search(filters: Annotated[PermitFilters, Query()]) -> PermitSearch:
     return to_search(filters)

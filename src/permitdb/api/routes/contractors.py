@@ -26,6 +26,7 @@ from permitdb.api.errors import (
 from permitdb.api.openapi import example, link_to
 from permitdb.api.paging import ListPaging, list_paging
 from permitdb.api.params.contractors import (
+    CONTRACTOR_ID_EXAMPLE,
     ContractorFilters,
     ContractorId,
     contractor_filters,
@@ -56,11 +57,13 @@ from permitdb.vocabulary import Tag
 router = APIRouter(prefix="/v1/contractors", tags=["contractors"])
 IdPath = Annotated[
     str,
+    # Any shape, unlike a batch's ids: a path that names no contractor is a 404, as
+    # GET /v1/contractors/batch (a POST route) is, and not a 422 for its shape.
     Path(
         min_length=1,
         max_length=128,
         description="Contractor id",
-        openapi_examples=example("c_3f1c2d4e5a697881"),
+        openapi_examples=example(CONTRACTOR_ID_EXAMPLE),
     ),
 ]
 _NOT_FOUND = error_responses(*AUTH_ERRORS, ContractorNotFound)
@@ -71,7 +74,7 @@ class ContractorIds(Schema):
         min_length=1,
         max_length=MAX_IDS,
         description=f"Contractor ids, up to {MAX_IDS}; answered in the order asked, each once",
-        examples=[["c_3f1c2d4e5a697881"]],
+        examples=[[CONTRACTOR_ID_EXAMPLE]],
     )
 
 

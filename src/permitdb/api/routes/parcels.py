@@ -9,11 +9,9 @@ Owner names are person-level: served only when the operator enables them
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends
 
 from permitdb.api import cursors
 from permitdb.api.auth import AUTH_ERRORS, PEOPLE_SCOPE, ParcelsRead
@@ -26,10 +24,8 @@ from permitdb.api.errors import (
     UnknownParameter,
     error_responses,
 )
-from permitdb.api.openapi import example
 from permitdb.api.paging import ListPaging, list_paging
-from permitdb.api.params.geography import county_codes
-from permitdb.api.params.permits import parsed
+from permitdb.api.params.parcels import ParcelFilters, ParcelId, parcel_filters, to_query
 from permitdb.api.responses import OrjsonResponse
 from permitdb.api.schemas.parcels import ParcelDetail, ParcelPage, owner_names, parcel_json
 from permitdb.api.schemas.permits import PermitPage, permit_json
@@ -40,154 +36,9 @@ from permitdb.services import permits as permit_service
 from permitdb.store.api_keys import ApiKeyRow
 from permitdb.store.parcels import ParcelQuery
 from permitdb.store.permits import PermitQuery
-from permitdb.vocabulary import PropertyType
 
 router = APIRouter(prefix="/v1/parcels", tags=["parcels"])
-ParcelId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=64,
-        description="Parcel record id (the id field of GET /v1/parcels)",
-        examples=["opwbqljuss7q5uxavvo44vfbig"],
-    ),
-]
 _ERRORS = (*AUTH_ERRORS, InvalidCursor, InvalidParameter, UnknownParameter)
-Whole = Annotated[
-    int | None,
-    Query(
-        ge=0,
-        le=2**53,
-        description="Inclusive bound (square feet or a count)",
-        openapi_examples=example(2),
-    ),
-]
-Money = Annotated[
-    Decimal | None,
-    Query(
-        ge=0,
-        le=Decimal("1e15"),
-        allow_inf_nan=False,
-        description="Inclusive bound, USD",
-        openapi_examples=example(500000),
-    ),
-]
-Year = Annotated[
-    int | None,
-    Query(ge=1000, le=2200, description="Year built, inclusive", openapi_examples=example(1950)),
-]
-SaleDate = Annotated[
-    date | None,
-    Query(
-        description="Last sale date, inclusive (YYYY-MM-DD)", openapi_examples=example("2024-01-01")
-    ),
-]
-
-
-def parcel_query(
-    state: Annotated[
-        str | None,
-        Query(
-            pattern=r"^[A-Za-z]{2}$", description="Two-letter state", openapi_examples=example("NY")
-        ),
-    ] = None,
-    county_name: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            description="County name (with state=) or 5-digit FIPS",
-            openapi_examples=example("Bronx"),
-        ),
-    ] = None,
-    situs_city: Annotated[
-        str | None,
-        Query(max_length=100, description="Situs city", openapi_examples=example("Bronx")),
-    ] = None,
-    jurisdiction: Annotated[
-        list[str],
-        Query(
-            max_length=50,
-            description="Jurisdiction slug (repeatable)",
-            openapi_examples=example(["new-york-city-ny"]),
-        ),
-    ] = [],  # noqa: B006 - FastAPI copies the default
-    use_code: Annotated[
-        str | None,
-        Query(
-            max_length=20,
-            description="Raw land-use / class code, e.g. A5, 203",
-            openapi_examples=example("A5"),
-        ),
-    ] = None,
-    property_type: Annotated[
-        list[PropertyType],
-        Query(
-            description="Property type (repeatable; any of)",
-            openapi_examples=example(["single_family"]),
-        ),
-    ] = [],  # noqa: B006
-    parcel_id: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            description="Parcel id in any spelling (BBL, PIN)",
-            openapi_examples=example("2054800121"),
-        ),
-    ] = None,
-    owner: Annotated[
-        str | None,
-        Query(
-            min_length=2,
-            max_length=100,
-            description="Owner name contains (case-insensitive); only where the operator "
-            "serves owner names",
-            openapi_examples=example("REALTY"),
-        ),
-    ] = None,
-    year_built_from: Year = None,
-    year_built_to: Year = None,
-    sale_date_from: SaleDate = None,
-    sale_date_to: SaleDate = None,
-    assessed_min: Money = None,
-    assessed_max: Money = None,
-    property_min_market_value: Money = None,
-    property_max_market_value: Money = None,
-    property_min_building_area: Whole = None,
-    property_max_building_area: Whole = None,
-    property_min_lot_size: Whole = None,
-    property_max_lot_size: Whole = None,
-    property_min_stories: Whole = None,
-    property_max_stories: Whole = None,
-    property_min_unit_count: Whole = None,
-    property_max_unit_count: Whole = None,
-) -> ParcelQuery:
-    counties = parsed("county_name", "query", county_codes, county_name, state)
-    return ParcelQuery(
-        state=state,
-        county_fips=counties,
-        city=situs_city,
-        jurisdiction=tuple(dict.fromkeys(jurisdiction)),
-        use_code=use_code,
-        property_type=tuple(dict.fromkeys(property_type)),
-        parcel_id=parcel_id,
-        owner=owner,
-        year_built_from=year_built_from,
-        year_built_to=year_built_to,
-        sale_date_from=sale_date_from,
-        sale_date_to=sale_date_to,
-        min_assessed_value=assessed_min,
-        max_assessed_value=assessed_max,
-        min_market_value=property_min_market_value,
-        max_market_value=property_max_market_value,
-        min_building_area=property_min_building_area,
-        max_building_area=property_max_building_area,
-        min_lot_size=property_min_lot_size,
-        max_lot_size=property_max_lot_size,
-        min_stories=property_min_stories,
-        max_stories=property_max_stories,
-        min_units=property_min_unit_count,
-        max_units=property_max_unit_count,
-    )
 
 
 def _owners(key: ApiKeyRow, query: ParcelQuery | None = None) -> bool:
@@ -211,18 +62,18 @@ def _owners(key: ApiKeyRow, query: ParcelQuery | None = None) -> bool:
 def list_parcels(
     key: ParcelsRead,
     state: State,
-    query: Annotated[ParcelQuery, Depends(parcel_query)],
-    paging: Annotated[ListPaging, Depends(list_paging)],
+    filters: Annotated[ParcelFilters, Depends(parcel_filters)],
 ) -> OrjsonResponse:
     """Assessor parcels matching every filter given, in id order, cursor-paged."""
+    query = to_query(filters)
     owners = _owners(key, query)
     secret = state.settings.signing_secrets()
     scope = cursors.digest(asdict(query))
     after = None
-    if paging.cursor:
-        (position,) = cursors.verify(paging.cursor, 1, scope, secret)
+    if filters.cursor:
+        (position,) = cursors.verify(filters.cursor, 1, scope, secret)
         after = str(position)
-    page = parcel_service.search(state.engine, query, limit=paging.limit, after=after)
+    page = parcel_service.search(state.engine, query, limit=filters.limit, after=after)
     next_cursor = cursors.sign([page.next_after], scope, secret) if page.next_after else None
     return OrjsonResponse(
         {
