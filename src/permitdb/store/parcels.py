@@ -18,7 +18,7 @@ from sqlalchemy import Connection, RowMapping
 from permitdb.canonical import PARCEL_FIELD_NAMES, ParcelRecord, PermitRecord
 from permitdb.normalize.parcel_keys import parcel_key
 from permitdb.store.records import UpsertCounts, chunks, upsert_records
-from permitdb.store.tables import parcels, permits
+from permitdb.store.tables import parcels
 
 
 def upsert_parcels(
@@ -178,31 +178,62 @@ def joined_property_type(permit: sa.FromClause) -> sa.ColumnElement[str]:
     )
 
 
+# Built once with expanding parameters: a page's lookups then reuse one compiled statement.
+# One IN list per state, because a (state, parcel_key) tuple IN makes SQLite scan the table.
+_ON_KEYS: Final = sa.select(*(parcels.c[name] for name in PROPERTY_COLUMNS)).where(
+    parcels.c.state == sa.bindparam("state"),
+    parcels.c.parcel_key.in_(sa.bindparam("keys", expanding=True)),
+)
+_ON_ADDRESSES: Final = sa.select(*(parcels.c[name] for name in PROPERTY_COLUMNS)).where(
+    parcels.c.address_key.in_(sa.bindparam("addresses", expanding=True))
+)
+
+
 def properties_of(
     conn: Connection, records: Sequence[PermitRecord]
 ) -> dict[str, tuple[MatchedBy, RowMapping]]:
-    """permit id -> (how it matched, its parcel row), for a page of stored permits.
+    """permit id -> (how it matched, its parcel row), for a page of permits.
 
-    A permit's parcel has its parcel key (``permits.parcel_key``) in its state, else its
-    address key; the rollups group permits by the same rule (:func:`joined_property_type`).
+    The rule of :func:`joined_property_type` (what the rollups group by), read as two
+    index lookups rather than per-permit subqueries: the parcels with one of the page's parcel
+    keys in its state, and those with one of its address keys; of several for one key (two
+    rolls of one lot), the latest roll, then the lowest id.
     """
-    c = permits.c
+    # the store derives permits.parcel_key the same way (store.permits)
+    keys = {r.id: parcel_key(r.parcel_id) for r in records}
+    by_state: dict[str, set[str]] = {}
+    for record in records:
+        if record.state and keys[record.id]:
+            by_state.setdefault(record.state, set()).add(keys[record.id] or "")
+    addresses = sorted({r.address_key for r in records if r.address_key})
+    found_rows = [
+        row
+        for state, state_keys in by_state.items()
+        for chunk in chunks(sorted(state_keys))
+        for row in conn.execute(_ON_KEYS, {"state": state, "keys": chunk}).mappings()
+    ]
+    found_rows += [
+        row
+        for chunk in chunks(addresses)
+        for row in conn.execute(_ON_ADDRESSES, {"addresses": chunk}).mappings()
+    ]
+    by_key: dict[tuple[str, str], RowMapping] = {}
+    by_address: dict[str, RowMapping] = {}
+    for row in sorted(found_rows, key=_preference):
+        if row["parcel_key"]:
+            by_key.setdefault((row["state"], row["parcel_key"]), row)
+        if row["address_key"]:
+            by_address.setdefault(row["address_key"], row)
     found: dict[str, tuple[MatchedBy, RowMapping]] = {}
-    for chunk in chunks(sorted({r.id for r in records})):
-        matched = (
-            sa.select(
-                c.id.label("permit_id"),
-                _joined(permits, "id", "parcel_key").label("on_key"),
-                _joined(permits, "id", "address_key").label("on_address"),
-            )
-            .where(c.id.in_(chunk))
-            .subquery("matched")
-        )
-        m = matched.c
-        statement = sa.select(
-            m.permit_id, m.on_key, *(parcels.c[name] for name in PROPERTY_COLUMNS)
-        ).join(parcels, parcels.c.id == sa.func.coalesce(m.on_key, m.on_address))
-        for row in conn.execute(statement).mappings():
-            how: MatchedBy = "parcel_key" if row["on_key"] is not None else "address_key"
-            found[row["permit_id"]] = (how, row)
+    for record in records:
+        on_key = by_key.get((record.state or "", keys[record.id] or ""))
+        if on_key is not None:
+            found[record.id] = ("parcel_key", on_key)
+        elif record.address_key and record.address_key in by_address:
+            found[record.id] = ("address_key", by_address[record.address_key])
     return found
+
+
+def _preference(row: RowMapping) -> tuple[int, str]:
+    # joined_property_type's ORDER BY coalesce(roll_year, 0) DESC, id
+    return (-(row["roll_year"] or 0), row["id"])
