@@ -6,6 +6,9 @@ added; the failure message says what to add to the route.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -161,3 +164,30 @@ def test_values_the_document_allows_are_accepted(
 ) -> None:
     response = client.get(f"/v1/permits?{query}", headers=auth)
     assert response.status_code == 200, response.text
+
+
+_PRINT_DOCUMENT = """
+import json
+from permitdb.api.app import create_app
+from permitdb.settings import Settings
+from permitdb.store.engine import create_engine_for
+
+app = create_app(create_engine_for("sqlite:///:memory:"), Settings(), catalog=[])
+print(json.dumps(app.openapi(), sort_keys=True))
+"""
+
+
+def test_the_document_is_the_same_in_every_process() -> None:
+    # a client generator or a cache comparing documents must not see a change that is none
+    # (set and frozenset order changes with PYTHONHASHSEED from one process to the next)
+    documents = {
+        subprocess.run(
+            [sys.executable, "-c", _PRINT_DOCUMENT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(documents) == 1

@@ -41,7 +41,11 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Zip = Annotated[str, StringConstraints(pattern=r"^\d{5}(-?\d{4})?$")]
 
-_FIELD = "|".join(sorted((re.escape(path) for path in FIELD_PATHS), key=len, reverse=True))
+# longest first, so an alternation never stops at a prefix; then by name, so /openapi.json is
+# the same document in every process (FIELD_PATHS is a frozenset, in hash order)
+_FIELD = "|".join(
+    sorted((re.escape(path) for path in FIELD_PATHS), key=lambda path: (-len(path), path))
+)
 # fields=: comma-separated permit field paths (schemas.permits.FIELD_PATHS), blanks skipped
 FieldList = Annotated[
     str, StringConstraints(pattern=rf"^( *({_FIELD})? *,)* *({_FIELD}) *(, *({_FIELD})? *)*$")
