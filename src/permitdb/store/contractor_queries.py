@@ -230,23 +230,32 @@ _PERMIT_LICENSE_COLUMNS: Final = (
 )
 
 
+_NAMED_FIRST: Final = sa.case(
+    (
+        sa.and_(
+            contractor_licenses.c.license_key == contractors.c.license_key,
+            contractor_licenses.c.license_state == contractors.c.license_state,
+        ),
+        0,
+    ),
+    else_=1,
+)
+# Built once with an expanding parameter: every page reuses one compiled statement.
+_PRIMARY_LICENSES: Final = (
+    sa.select(*_PERMIT_LICENSE_COLUMNS)
+    .join(contractors, contractors.c.id == contractor_licenses.c.contractor_id)
+    .where(contractor_licenses.c.contractor_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(_NAMED_FIRST, *_LICENSE_ORDER)
+)
+
+
 def primary_licenses(conn: Connection, contractor_ids: Sequence[str]) -> dict[str, sa.RowMapping]:
     """contractor id -> what a permit shows of its primary licence (the one its row names,
     else the latest to expire), for those with a licence: one query for a whole page."""
-    named = (contractors.c.license_key, contractors.c.license_state)
-    is_named = sa.and_(
-        contractor_licenses.c.license_key == named[0],
-        contractor_licenses.c.license_state == named[1],
-    )
     found: dict[str, sa.RowMapping] = {}
     unique = list(dict.fromkeys(contractor_ids))
     for start in range(0, len(unique), CHUNK):
-        rows = conn.execute(
-            sa.select(*_PERMIT_LICENSE_COLUMNS)
-            .join(contractors, contractors.c.id == contractor_licenses.c.contractor_id)
-            .where(contractor_licenses.c.contractor_id.in_(unique[start : start + CHUNK]))
-            .order_by(sa.case((is_named, 0), else_=1), *_LICENSE_ORDER)
-        )
+        rows = conn.execute(_PRIMARY_LICENSES, {"ids": unique[start : start + CHUNK]})
         for row in rows.mappings():
             found.setdefault(row["contractor_id"], row)
     return found
