@@ -89,13 +89,41 @@ def _expanded(conn: Connection, period: Any, scope: RollupScope) -> sa.CTE:
         .cte("placed")
     )
     # each row once more under "all": a union of the joined rows, not one more join, so the
-    # plan stays the one without property types (a join on permits again multiplied it)
+    # plan stays the one without property types (a join on permits again multiplied it);
+    # only in the places and months of more than one property type: elsewhere (every place
+    # of a city without parcels) the "all" rows are copies of the one type's (_copy_all)
+    mixed = (
+        sa.select(geos.c.geo_id, base.c.month)
+        .join(base, base.c.seq == geos.c.seq)
+        .group_by(geos.c.geo_id, base.c.month)
+        .having(sa.func.count(sa.distinct(base.c.property_type)) > 1)
+    )
     every_type = sa.literal(ALL, sa.String).label("property_type")
     others = [placed.c[name] for name in ("tag", *_MEASURED)]
     return sa.union_all(
-        sa.select(placed.c.geo_id, placed.c.month, every_type, *others),
+        sa.select(placed.c.geo_id, placed.c.month, every_type, *others).where(
+            sa.tuple_(placed.c.geo_id, placed.c.month).in_(mixed)
+        ),
         sa.select(placed.c.geo_id, placed.c.month, placed.c.property_type, *others),
     ).cte("expanded")
+
+
+def _copy_all(conn: Connection, months: int, periods: sa.ColumnElement[bool]) -> None:
+    """The "all" rows of the groups of one property type: a copy of that type's row (the
+    same permits). Every other group already has its "all" row, so the groups without one
+    are those just written, without testing the scope again."""
+    m = place_metrics.c
+    every = place_metrics.alias("every")
+    same_group = sa.and_(
+        *(every.c[name] == m[name] for name in ("geo_id", "months", "month", "tag")),
+        every.c.property_type == ALL,
+    )
+    values = [m[name] for name in _COLUMNS if name != "property_type"]
+    alone = sa.select(*values, sa.literal(ALL, sa.String).label("property_type")).where(
+        m.months == months, periods, m.property_type != ALL, ~sa.exists().where(same_group)
+    )
+    columns = [name for name in _COLUMNS if name != "property_type"]
+    conn.execute(sa.insert(place_metrics).from_select([*columns, "property_type"], alone))
 
 
 def _median(expanded: sa.CTE, sums: sa.CTE, column: str) -> sa.CTE:
@@ -195,3 +223,4 @@ def aggregate(
         )
     )
     conn.execute(sa.insert(place_metrics).from_select(_COLUMNS, rows))
+    _copy_all(conn, months, periods)
