@@ -144,9 +144,13 @@ def update_api_key(
 ) -> bool:
     """Change what is given (a None leaves it; ``clear_*`` unsets it); False if the key is
     unknown or revoked."""
-    values: dict[str, Any] = {"name": name, "scopes": None if scopes is None else list(scopes)}
-    values |= {"monthly_quota": monthly_quota, "expires_at": expires_at}
-    values = {column: value for column, value in values.items() if value is not None}
+    given = {
+        "name": name,
+        "scopes": None if scopes is None else list(scopes),
+        "monthly_quota": monthly_quota,
+        "expires_at": expires_at,
+    }
+    values: dict[str, Any] = {column: value for column, value in given.items() if value is not None}
     if clear_quota:
         values["monthly_quota"] = None
     if clear_expiry:

@@ -118,11 +118,10 @@ def _copy_all(conn: Connection, months: int, periods: sa.ColumnElement[bool]) ->
         *(every.c[name] == m[name] for name in ("geo_id", "months", "month", "tag")),
         every.c.property_type == ALL,
     )
-    values = [m[name] for name in _COLUMNS if name != "property_type"]
-    alone = sa.select(*values, sa.literal(ALL, sa.String).label("property_type")).where(
+    columns = [name for name in _COLUMNS if name != "property_type"]
+    alone = sa.select(*(m[name] for name in columns), sa.literal(ALL, sa.String)).where(
         m.months == months, periods, m.property_type != ALL, ~sa.exists().where(same_group)
     )
-    columns = [name for name in _COLUMNS if name != "property_type"]
     conn.execute(sa.insert(place_metrics).from_select([*columns, "property_type"], alone))
 
 
